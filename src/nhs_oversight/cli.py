@@ -1,0 +1,59 @@
+"""The ``oversight`` command. It only parses options, calls the library and prints.
+
+Each command lives in ``nhs_oversight.commands.<name>`` and registers itself with
+``register(app)``. User errors exit with code 2 and one readable line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from nhs_oversight.errors import OversightError
+
+app = typer.Typer(
+    name="oversight",
+    help="NHS Oversight Framework segmentation: recompute, explain, derive, trend and report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+#: Command modules, in the order they appear in ``oversight --help``.
+COMMAND_MODULES = [
+    "segment",
+    "verify",
+    "demo",
+    "fetch",
+]
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"nhs_oversight.commands.{name}")
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, mapping user errors to exit code 2."""
+    try:
+        app(args=argv, prog_name="oversight", standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except OversightError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

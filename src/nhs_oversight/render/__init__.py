@@ -1,0 +1,1 @@
+"""Renderers: charts, HTML, Excel and plain tables. Renderers never compute."""

@@ -1,0 +1,112 @@
+"""Atomic output: a file appears complete or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nhs_oversight.errors import OptionError
+
+TABLE_FORMATS = ("table", "csv", "json", "xlsx", "parquet")
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` then rename onto ``path``; remove the temporary file on failure."""
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OptionError(f"output folder {str(parent)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+        raise
+    return target
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    return atomic_write(path, lambda p: p.write_bytes(data))
+
+
+def infer_format(output: str | Path | None, fmt: str | None, default: str = "table") -> str:
+    """The format asked for, else the one the output file's suffix implies."""
+    if fmt:
+        return fmt
+    if output:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        return {"xls": "xlsx", "pq": "parquet", "htm": "html", "md": "markdown"}.get(suffix, suffix) or default
+    return default
+
+
+def to_jsonable(value: Any) -> Any:
+    """Make numpy and pandas scalars JSON-safe (NaN becomes null)."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def dataframe_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [to_jsonable(r) for r in df.to_dict(orient="records")]
+
+
+def write_table(
+    df: pd.DataFrame,
+    fmt: str,
+    output: str | Path | None,
+    sheet_name: str = "data",
+    meta: dict[str, Any] | None = None,
+) -> str | None:
+    """Write a table in one of :data:`TABLE_FORMATS`; return text when there is no output path."""
+    if fmt not in TABLE_FORMATS:
+        raise OptionError(f"unknown format {fmt!r}; choose one of {', '.join(TABLE_FORMATS)}")
+    if fmt in ("xlsx", "parquet") and not output:
+        raise OptionError(f"--format {fmt} needs --output PATH")
+    if fmt == "csv":
+        text = df.to_csv(index=False, lineterminator="\n")
+    elif fmt == "json":
+        payload: Any = dataframe_records(df)
+        if meta is not None:
+            payload = {"meta": to_jsonable(meta), "rows": payload}
+        text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "table":
+        text = df.to_string(index=False) + "\n"
+    elif fmt == "parquet":
+        atomic_write(output, lambda p: df.to_parquet(p, index=False))  # type: ignore[arg-type]
+        return None
+    else:  # xlsx
+        from nhs_oversight.render.excel import write_workbook
+
+        write_workbook({sheet_name: df}, output, meta=meta)  # type: ignore[arg-type]
+        return None
+    if output:
+        atomic_write_text(output, text)
+        return None
+    return text
