@@ -24,9 +24,6 @@ app = typer.Typer(
 
 #: Command modules, in the order they appear in ``oversight --help``.
 COMMAND_MODULES = [
-    "segment",
-    "verify",
-    "demo",
     "fetch",
 ]
 
