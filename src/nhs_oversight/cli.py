@@ -22,6 +22,20 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    """NHS Oversight Framework segmentation: recompute, explain, derive, trend and report."""
+    if version:
+        from nhs_oversight import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 #: Command modules, in the order they appear in ``oversight --help``.
 COMMAND_MODULES = [
     "fetch",
