@@ -1,0 +1,44 @@
+"""Competition ("1224") ranking with an optional tie-break key."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def competition_rank(better: np.ndarray, tie_break: np.ndarray | None = None) -> np.ndarray:
+    """Rank 1 = best; equal keys share the smallest rank and the next rank is skipped.
+
+    Parameters
+    ----------
+    better : values where larger is better (orient the metric first).
+    tie_break : optional key where smaller is better, used only among equal ``better`` values;
+        NaN tie-break values compare equal to each other.
+
+    Examples
+    --------
+    >>> competition_rank(np.array([3.0, 5.0, 5.0, 1.0])).tolist()
+    [3, 1, 1, 4]
+    """
+    n = len(better)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    tb = np.zeros(n) if tie_break is None else np.where(np.isnan(tie_break), np.inf, tie_break)
+    order = np.lexsort((tb, -better))
+    b_sorted, t_sorted = better[order], tb[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (b_sorted[1:] != b_sorted[:-1]) | (t_sorted[1:] != t_sorted[:-1])
+    positions = np.arange(1, n + 1)
+    ranks_sorted = np.maximum.accumulate(np.where(new, positions, 0))
+    ranks = np.empty(n, dtype=int)
+    ranks[order] = ranks_sorted
+    return ranks
+
+
+def percentile_scores(ranks: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Spread ranks evenly from ``low`` (rank 1) to ``high`` (rank N): low + (high-low)(r-1)/(N-1)."""
+    n = len(ranks)
+    if n == 0:
+        return np.zeros(0)
+    if n == 1:
+        return np.array([low])
+    return low + (high - low) * (ranks - 1) / (n - 1)

@@ -1,0 +1,91 @@
+"""Steps 2b-4: cut points, segments, the financial override, segment 5 and league ranks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nhs_oversight.engine.ranking import competition_rank
+
+
+@dataclass(frozen=True)
+class CutPoints:
+    """Three cut points on an average score and where they came from.
+
+    ``method`` is one of ``national quartiles``, ``quartiles of the input``, ``fixed``,
+    ``framework thresholds`` or ``implied by published segments``.
+    """
+
+    values: tuple[float, float, float]
+    method: str
+    population_size: int
+    detail: str = ""
+
+    def describe(self) -> str:
+        a, b, c = self.values
+        return f"{a:.4g} / {b:.4g} / {c:.4g} ({self.method}{', ' + self.detail if self.detail else ''})"
+
+
+def quartile_cutpoints(scores: np.ndarray, method: str = "linear") -> tuple[float, float, float]:
+    s = scores[~np.isnan(scores)]
+    q = np.quantile(s, [0.25, 0.5, 0.75], method=method)
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def implied_cutpoints(scores: np.ndarray, segments: np.ndarray) -> tuple[tuple[float, float, float] | None, str]:
+    """Cut points consistent with published (score, segment) pairs: midway between neighbours.
+
+    Returns None (and the reason) when a boundary has no trust on one side or the pairs overlap.
+    """
+    ok = ~np.isnan(scores) & ~np.isnan(segments)
+    s, g = scores[ok], segments[ok]
+    cuts = []
+    intervals = []
+    for k in (1, 2, 3):
+        below, above = s[g <= k], s[g > k]
+        if len(below) == 0 or len(above) == 0:
+            return None, f"no published trust on one side of cut {k}/{k + 1}"
+        lo, hi = float(below.max()), float(above.min())
+        if lo >= hi:
+            return None, f"published scores overlap at cut {k}/{k + 1} ({lo:.2f} >= {hi:.2f})"
+        cuts.append(round((lo + hi) / 2, 6))
+        intervals.append(f"({lo:.2f}, {hi:.2f}]")
+    return (cuts[0], cuts[1], cuts[2]), "intervals " + " ".join(intervals)
+
+
+def segment_of(scores: np.ndarray, cuts: tuple[float, float, float], upper_inclusive: bool = True) -> np.ndarray:
+    """Segment 1-4 from an average score (lower is better); NaN score gives NaN."""
+    c = np.asarray(cuts)
+    if upper_inclusive:
+        seg = 1 + (scores[:, None] > c[None, :]).sum(axis=1)
+    else:
+        seg = 1 + (scores[:, None] >= c[None, :]).sum(axis=1)
+    return np.where(np.isnan(scores), np.nan, seg.astype(float))
+
+
+def apply_override(segment: np.ndarray, flag: np.ndarray, segments: tuple[int, ...], cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cap flagged organisations whose segment is in ``segments`` at ``cap``. Returns (adjusted, applied)."""
+    applied = (flag == 1) & np.isin(segment, segments)
+    return np.where(applied, float(cap), segment), applied
+
+
+def league_rank(groups: np.ndarray, segment: np.ndarray, score_2dp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Competition rank within each group by segment then 2-dp score (both ascending). Returns (rank, group size)."""
+    rank = np.full(len(segment), np.nan)
+    size = np.full(len(segment), np.nan)
+    key = np.where(np.isnan(segment), np.inf, segment * 100000 + np.rint(score_2dp * 100))
+    for g in np.unique(groups):
+        m = (groups == g) & np.isfinite(key)
+        rank[m] = competition_rank(-key[m])
+        size[m] = m.sum()
+    return rank, size
+
+
+def score_rank(groups: np.ndarray, score_2dp: np.ndarray) -> np.ndarray:
+    """Competition rank of a 2-dp score alone within each group (published OF5002 / OF4xxx ranks)."""
+    rank = np.full(len(score_2dp), np.nan)
+    for g in np.unique(groups):
+        m = (groups == g) & ~np.isnan(score_2dp)
+        rank[m] = competition_rank(-np.rint(score_2dp[m] * 100))
+    return rank

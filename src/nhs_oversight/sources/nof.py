@@ -1,0 +1,221 @@
+"""Reader for NHS England's NOF data CSV (the dashboard download, long format, UTF-8 with BOM).
+
+Any number of per-type files (acute, mental health & community, ambulance) are joined into one
+population for the quarter. Published derived figures (OF1xxx scores, OF4xxx domain results,
+OF5xxx summary) are kept apart from the inputs, so the engine can never silently copy them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nhs_oversight.errors import InputError
+from nhs_oversight.frameworks.model import Framework, PublishedScoring
+from nhs_oversight.inputs import OversightInputs
+from nhs_oversight.periods import Quarter
+from nhs_oversight.sources.common import MissingReport, read_csv, require_columns, to_number
+
+REQUIRED = ["Trust_code", "Trust_name", "Trust_type", "Metric_ID", "Value"]
+_METRIC_ID = re.compile(r"^OF\d{4}$")
+_QUARTER_TEXT = re.compile(r"Q[1-4]\s+\d{4}/\d{2}|\d{4}/\d{2}\s+Q[1-4]")
+
+
+def looks_like_nof(df: pd.DataFrame) -> bool:
+    return {"Trust_code", "Metric_ID", "Value"} <= set(df.columns)
+
+
+def _quarter_of(df: pd.DataFrame, path: str) -> str | None:
+    """The file's quarter: its Quarter column, else the summary rows' reporting date."""
+    if "Quarter" in df.columns:
+        texts = {t.strip() for t in df["Quarter"] if t.strip()}
+    else:
+        summary = df[df["Metric_ID"].str.startswith("OF5")]
+        dates = summary["Reporting_date"] if "Reporting_date" in df.columns else pd.Series([], dtype=str)
+        texts = {t.strip() for t in dates if _QUARTER_TEXT.fullmatch(t.strip() or "-")}
+    quarters = set()
+    for t in texts:
+        try:
+            quarters.add(str(Quarter.parse(t)))
+        except Exception:
+            raise InputError(f"cannot read the quarter {t!r}", file=path, column="Quarter") from None
+    if len(quarters) > 1:
+        raise InputError(f"one file holds several quarters: {', '.join(sorted(quarters))}", file=path)
+    return quarters.pop() if quarters else None
+
+
+def read_nof_frame(
+    df: pd.DataFrame, path: str, framework: Framework, missing: MissingReport
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, str | None]:
+    """Validate one file's rows and split them into orgs, values, published figures and flags."""
+    require_columns(df, REQUIRED, path)
+    rows = np.arange(len(df)) + 2
+    name = Path(path).name
+
+    ids = df["Metric_ID"].str.strip()
+    bad = ~ids.str.match(_METRIC_ID.pattern)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"{ids.iloc[i]!r} is not a Metric_ID like OF0013", file=path, row=int(rows[i]), column="Metric_ID")
+    unknown = ~ids.isin(framework.known_ids)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise InputError(
+            f"unknown Metric_ID {ids.iloc[i]!r}",
+            file=path,
+            row=int(rows[i]),
+            column="Metric_ID",
+            hint=f"not part of framework {framework.id}",
+        )
+    codes = df["Trust_code"].str.strip()
+    blank = codes == ""
+    if blank.any():
+        i = int(np.flatnonzero(blank.to_numpy())[0])
+        raise InputError("empty Trust_code", file=path, row=int(rows[i]), column="Trust_code")
+
+    key = codes + "|" + ids
+    dup = key.duplicated(keep=False)
+    if dup.any():
+        where = np.flatnonzero(dup.to_numpy())
+        first = where[0]
+        again = [w for w in where if key.iloc[w] == key.iloc[first]][1]
+        raise InputError(
+            f"duplicate row for {codes.iloc[first]} {ids.iloc[first]} (also at row {rows[again]})",
+            file=path,
+            row=int(rows[first]),
+            column="Metric_ID",
+        )
+
+    values = to_number(df["Value"], path, "Value", missing)
+    rank = to_number(df["Rank"], path, "Rank") if "Rank" in df.columns else np.full(len(df), np.nan)
+    source = [f"{name}:row {r}" for r in rows]
+
+    # organisations
+    types = df["Trust_type"].str.strip()
+    type_ids = types.map(lambda t: framework.trust_type_id(t))
+    if type_ids.isna().any():
+        i = int(np.flatnonzero(type_ids.isna().to_numpy())[0])
+        raise InputError(
+            f"unknown Trust_type {types.iloc[i]!r}",
+            file=path,
+            row=int(rows[i]),
+            column="Trust_type",
+            hint="expected one of " + ", ".join(t.label for t in framework.trust_types),
+        )
+    orgs = pd.DataFrame(
+        {
+            "org_code": codes,
+            "org_name": df["Trust_name"].str.strip(),
+            "trust_type": type_ids,
+            "trust_subtype": df["Trust_subtype"].str.strip() if "Trust_subtype" in df.columns else "",
+            "region": df["Region"].str.strip() if "Region" in df.columns else "",
+            "icb_code": df["ICB_code"].str.strip() if "ICB_code" in df.columns else "",
+            "icb_name": df["ICB_name"].str.strip() if "ICB_name" in df.columns else "",
+        }
+    )
+    conflicting = orgs.groupby("org_code")["trust_type"].nunique()
+    if (conflicting > 1).any():
+        code = conflicting[conflicting > 1].index[0]
+        raise InputError(f"trust {code} is listed under more than one Trust_type", file=path, column="Trust_type")
+    orgs = orgs.drop_duplicates("org_code").reset_index(drop=True)
+
+    # split rows by what they are
+    published_score_ids = {m.score_id: m.id for m in framework.metrics if isinstance(m.scoring, PublishedScoring)}
+    raw_ids = set(framework.metric_ids)
+    units = df["Units"].str.strip().str.lower() if "Units" in df.columns else pd.Series([""] * len(df))
+    is_raw = ids.isin(raw_ids)
+    is_score_input = ids.isin(published_score_ids.keys())
+    present = ~np.isnan(values)
+
+    take = (is_raw | is_score_input).to_numpy() & present
+    vals = pd.DataFrame(
+        {
+            "org_code": codes[take].to_numpy(),
+            "metric_id": ids[take].map(lambda i: published_score_ids.get(i, i)).to_numpy(),
+            "value": values[take],
+            "unit": units[take].to_numpy(),
+            "tie_rank": rank[take],
+            "source": np.asarray(source, dtype=object)[take],
+        }
+    )
+    pub_mask = (~is_raw & ~is_score_input).to_numpy() & present
+    published = pd.DataFrame(
+        {
+            "org_code": codes[pub_mask].to_numpy(),
+            "field": ids[pub_mask].to_numpy(),
+            "value": values[pub_mask],
+            "rank": rank[pub_mask],
+            "source": np.asarray(source, dtype=object)[pub_mask],
+        }
+    )
+    # score-only inputs are also published figures (kept for verification)
+    published = pd.concat(
+        [
+            published,
+            pd.DataFrame(
+                {
+                    "org_code": codes[is_score_input.to_numpy() & present].to_numpy(),
+                    "field": ids[is_score_input.to_numpy() & present].to_numpy(),
+                    "value": values[is_score_input.to_numpy() & present],
+                    "rank": rank[is_score_input.to_numpy() & present],
+                    "source": np.asarray(source, dtype=object)[is_score_input.to_numpy() & present],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    flags = _flags(codes, ids, values, source, framework)
+    return orgs, vals, published, flags, _quarter_of(df, path)
+
+
+def _flags(codes: pd.Series, ids: pd.Series, values: np.ndarray, source: list[str], framework: Framework) -> pd.DataFrame:
+    out = pd.DataFrame({"org_code": pd.unique(codes)})
+    for col, spec in (("financial", framework.financial_override), ("rsp", framework.recovery_support)):
+        flag = np.full(len(out), np.nan)
+        src = np.full(len(out), None, dtype=object)
+        if spec is not None:
+            m = (ids == spec.flag).to_numpy()
+            lookup = dict(zip(codes[m], values[m], strict=True))
+            srcs = dict(zip(codes[m], np.asarray(source, dtype=object)[m], strict=True))
+            flag = out["org_code"].map(lookup).to_numpy(dtype=float)
+            src = out["org_code"].map(srcs).to_numpy(dtype=object)
+        out[f"{col}_flag"] = flag
+        out[f"{col}_source"] = src
+    return out
+
+
+def read_nof(paths: Sequence[str | Path], framework: Framework) -> OversightInputs:
+    """Read one or more NOF data CSVs for the same quarter into one national population."""
+    missing = MissingReport()
+    parts = []
+    for p in paths:
+        df = read_csv(p)
+        parts.append((str(p), *read_nof_frame(df, str(p), framework, missing)))
+    return combine_nof_parts(parts, framework, missing)
+
+
+def combine_nof_parts(parts: list, framework: Framework, missing: MissingReport) -> OversightInputs:
+    quarters = {q for *_, q in parts if q}
+    if len(quarters) > 1:
+        detail = "; ".join(f"{Path(p).name}: {q}" for p, *_, q in parts if q)
+        raise InputError(f"files from different quarters cannot be assessed together ({detail})")
+    seen: dict[str, str] = {}
+    for p, orgs, *_ in parts:
+        for code in orgs["org_code"]:
+            if code in seen:
+                raise InputError(f"trust {code} appears in two files ({Path(seen[code]).name} and {Path(p).name})", file=p, column="Trust_code")
+            seen[code] = p
+    notes = (missing.summary(),) if len(missing) else ()
+    return OversightInputs(
+        orgs=pd.concat([o for _, o, *_ in parts], ignore_index=True),
+        values=pd.concat([v for _, _, v, *_ in parts], ignore_index=True),
+        published=pd.concat([x[3] for x in parts], ignore_index=True),
+        flags=pd.concat([x[4] for x in parts], ignore_index=True),
+        period=quarters.pop() if quarters else None,
+        files=tuple(p for p, *_ in parts),
+        notes=notes,
+    )
