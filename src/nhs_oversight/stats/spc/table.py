@@ -1,0 +1,226 @@
+"""``spc()``: the public, DataFrame-in DataFrame-out SPC call for one or many series."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nhs_oversight.errors import InputError, OptionError
+from nhs_oversight.stats.spc import rules as R
+from nhs_oversight.stats.spc.engine import run_spc
+from nhs_oversight.stats.spc.icons import ASSURANCE, ASSURANCE_ICONS, VARIATION_ICONS
+from nhs_oversight.stats.spc.options import DIRECTION_NAMES, SpcOptions, direction_code
+from nhs_oversight.stats.spc.point_type import POINT_TYPES
+
+METHOD = "XmR chart, Making Data Count rules (NHSRplotthedots 0.2.x)"
+
+
+def _group_list(group: str | Sequence[str] | None) -> list[str]:
+    if group is None:
+        return []
+    return [group] if isinstance(group, str) else list(group)
+
+
+def _sort_key(col: pd.Series) -> np.ndarray:
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col.to_numpy(dtype="datetime64[ns]").view("int64")
+    if pd.api.types.is_numeric_dtype(col):
+        return col.to_numpy(dtype=float)
+    return pd.factorize(col, sort=True)[0]
+
+
+def _as_dates(values: Sequence[Any], like: pd.Series) -> set[Any]:
+    if pd.api.types.is_datetime64_any_dtype(like):
+        try:
+            return set(pd.to_datetime(list(values)).to_numpy(dtype="datetime64[ns]").view("int64"))
+        except (ValueError, TypeError) as exc:
+            raise OptionError(f"rebase date not understood: {exc}") from None
+    return set(values)
+
+
+def _key_of(row: tuple) -> Any:
+    return row[0] if len(row) == 1 else row
+
+
+def spc(
+    data: pd.DataFrame,
+    *,
+    date: str,
+    value: str,
+    group: str | Sequence[str] | None = None,
+    improvement: str = "increase",
+    target: float | Mapping[Any, float] | None = None,
+    rebase: Sequence[Any] | Mapping[Any, Sequence[Any]] | None = None,
+    fix_after: int | None = None,
+    rules: str = "ptd",
+    screen_outliers: bool = True,
+    run_length: int = 7,
+    trend_length: int = 7,
+    improvement_column: str | None = None,
+    target_column: str | None = None,
+) -> pd.DataFrame:
+    """Statistical process control (XmR) for every series of a table in one vectorised pass.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per series and date. Values must be numeric; rows with a missing value are
+        left out and listed in ``result.attrs["warnings"]``.
+    date, value : str
+        Column names. Dates may be datetimes, numbers or ISO-like text (sorted as text).
+    group : str or list of str, optional
+        Columns that identify a series (e.g. ``["org_code", "metric"]``).
+    improvement : {"increase", "decrease", "neutral"}
+        Which direction is better (``up``/``down`` accepted too).
+    target : float or mapping, optional
+        One target for all series, or a mapping from group key to target.
+    rebase : sequence or mapping, optional
+        Dates at which limits are recalculated (a point on that date starts the new period);
+        a mapping gives dates per group key.
+    fix_after : int, optional
+        Compute limits from the first ``fix_after`` (>= 12) points of each period only.
+    rules : {"ptd", "mdc2023"}
+        Rule set version.
+    screen_outliers : bool
+        Screen large moving ranges before computing limits.
+    run_length, trend_length : int
+        Points needed for a shift and for a trend (default 7).
+    improvement_column, target_column : str, optional
+        Take the direction (constant within a series) or the target (from the latest row of a
+        series) from a column instead.
+
+    Returns
+    -------
+    DataFrame
+        One row per point, sorted by series then date: the group and date columns, ``value``,
+        ``improvement``, ``target``, ``rebase_group``, ``points``, ``mean``, ``amr``, ``lpl``,
+        ``upl``, ``special_cause`` (the rule's label or ``"Common Cause"``), ``reason`` (the rule
+        in words), ``point_type``, ``variation_icon`` and ``assurance``/``assurance_icon`` (for
+        the series, from its latest point), ``trial_limits``, ``no_variation``, ``in_baseline``.
+        ``attrs["spc"]`` records the method and options.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"month": range(1, 19), "y": [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]})
+    >>> out = spc(df, date="month", value="y")
+    >>> round(out["upl"].iloc[0], 2), out["special_cause"].iloc[4]
+    (4.6, 'Above UCL')
+    """
+    options = SpcOptions(rules, screen_outliers, fix_after, run_length, trend_length)
+    keys = _group_list(group)
+    needed = [*keys, date, value, *(c for c in (improvement_column, target_column) if c)]
+    absent = [c for c in needed if c not in data.columns]
+    if absent:
+        raise OptionError(f"no column {absent[0]!r} in the data (columns: {', '.join(map(str, data.columns))})")
+    if value in keys or date in keys:
+        raise OptionError("the value and date columns cannot also be group columns")
+
+    try:
+        y_all = pd.to_numeric(data[value], errors="raise").to_numpy(dtype=float)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"values must be numbers ({exc})", column=value) from None
+    warnings: list[str] = []
+    keep = np.isfinite(y_all)
+    if not keep.all():
+        warnings.append(f"{int((~keep).sum())} row(s) with a missing value left out of the SPC")
+    frame = data.loc[keep, [*dict.fromkeys(needed)]]
+    y = y_all[keep]
+
+    gcode = frame.groupby(keys, sort=True, dropna=False).ngroup().to_numpy() if keys else np.zeros(len(frame), dtype=int)
+    dkey = _sort_key(frame[date])
+    order = np.lexsort((dkey, gcode))
+    frame = frame.iloc[order].reset_index(drop=True)
+    y, gcode, dkey = y[order], gcode[order], dkey[order]
+
+    same_series = np.r_[False, gcode[1:] == gcode[:-1]]
+    dup = same_series & np.r_[False, dkey[1:] == dkey[:-1]]
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        where = ", ".join(f"{k}={frame.at[i, k]}" for k in keys)
+        raise InputError(
+            f"two rows for {date}={frame.at[i, date]}{' in ' + where if where else ''}",
+            column=date,
+            hint="each series needs one value per date; add a --group column or sum the rows first",
+        )
+    new_series = ~same_series
+    series_first = np.flatnonzero(new_series)
+    series_last = np.r_[series_first[1:] - 1, len(y) - 1] if len(y) else series_first
+
+    new_rebase = np.zeros(len(y), dtype=bool)
+    if rebase is not None:
+        if isinstance(rebase, Mapping):
+            key_rows = list(frame[keys].itertuples(index=False, name=None)) if keys else [()] * len(y)
+            series_keys = [_key_of(key_rows[i]) for i in series_first]
+            for s, k in enumerate(series_keys):
+                if k in rebase:
+                    dates = _as_dates(rebase[k], frame[date])
+                    sl = slice(series_first[s], series_last[s] + 1)
+                    new_rebase[sl] = np.isin(dkey[sl], list(dates))
+        else:
+            new_rebase = np.isin(dkey, list(_as_dates(rebase, frame[date])))
+
+    if improvement_column:
+        codes = frame[improvement_column].astype(str).str.strip().str.lower()
+        uniq = {w: direction_code(w) for w in codes.unique()}
+        direction = codes.map(uniq).to_numpy(dtype=int)
+        mixed = np.r_[False, (direction[1:] != direction[:-1]) & same_series[1:]]
+        if mixed.any():
+            i = int(np.flatnonzero(mixed)[0])
+            raise InputError("improvement direction changes within a series", column=improvement_column,
+                             hint=f"at {date}={frame.at[i, date]}")
+    else:
+        direction = np.full(len(y), direction_code(improvement), dtype=int)
+
+    if target_column:
+        try:
+            t_all = pd.to_numeric(frame[target_column], errors="raise").to_numpy(dtype=float)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"targets must be numbers ({exc})", column=target_column) from None
+        series_target = t_all[series_last]
+    elif isinstance(target, Mapping):
+        key_rows = list(frame[keys].iloc[series_first].itertuples(index=False, name=None)) if keys else [()]
+        series_target = np.array([float(target.get(_key_of(k), np.nan)) for k in key_rows], dtype=float)
+    else:
+        series_target = np.full(len(series_first), np.nan if target is None else float(target))
+
+    res = run_spc(y, new_series, new_rebase, direction, series_target, options)
+    series_of_point = res.series.ids
+    rebase_group = res.segments.ids - res.segments.ids[res.series.first]
+    labels = R.labels(options.run_length, options.trend_length)
+    reasons = R.reasons(options.run_length, options.trend_length, options.rules == "mdc2023")
+
+    out = frame[[*keys, date]].copy()
+    out["value"] = y
+    out["improvement"] = pd.Series(direction).map(DIRECTION_NAMES).to_numpy()
+    out["target"] = series_target[series_of_point] if len(y) else np.empty(0)
+    out["rebase_group"] = rebase_group
+    out["points"] = res.segment_points
+    out["mean"] = res.mean
+    out["amr"] = res.amr
+    out["lpl"] = res.lpl
+    out["upl"] = res.upl
+    out["special_cause"] = labels[res.special_cause]
+    out["special_cause_flag"] = res.special_cause != R.COMMON
+    out["reason"] = reasons[res.special_cause]
+    out["point_type"] = POINT_TYPES[res.point_type]
+    out["variation_icon"] = VARIATION_ICONS[res.variation_icon][series_of_point]
+    out["assurance"] = ASSURANCE[res.assurance][series_of_point]
+    out["assurance_icon"] = ASSURANCE_ICONS[res.assurance][series_of_point]
+    out["trial_limits"] = res.trial_limits
+    out["no_variation"] = res.no_variation
+    out["in_baseline"] = res.in_baseline
+    out.attrs["spc"] = {
+        "method": METHOD,
+        **options.as_dict(),
+        "group": keys,
+        "date": date,
+        "value": value,
+        "series": len(series_first),
+        "points": len(y),
+    }
+    out.attrs["warnings"] = warnings
+    return out
