@@ -1,10 +1,13 @@
 """``assess``: score, average, segment, override and rank, in that order, with nothing hidden.
 
 Pure: no file is read and nothing is printed. Notes for the user are returned in
-``Assessment.warnings``.
+``Assessment.warnings``. Work is done on numpy arrays and the result tables are built once at
+the end, so a national quarter takes milliseconds.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 import numpy as np
 import pandas as pd
@@ -13,8 +16,10 @@ from nhs_oversight.engine.assessment import SUMMARY_COLUMNS, Assessment
 from nhs_oversight.engine.options import AssessOptions
 from nhs_oversight.engine.rounding import round_half_up
 from nhs_oversight.engine.scoring import (
+    RULE_FLOOR,
     RULE_MATRIX,
     RULE_PUBLISHED,
+    RULE_STANDARD,
     MetricRows,
     Scored,
     _empty_scored,
@@ -32,7 +37,7 @@ from nhs_oversight.engine.segments import (
     segment_of,
 )
 from nhs_oversight.errors import InputError
-from nhs_oversight.frameworks.model import Framework, MatrixScoring, RankedScoring
+from nhs_oversight.frameworks.model import Framework, MatrixScoring, Metric, RankedScoring
 from nhs_oversight.inputs import OversightInputs
 
 METRIC_COLUMNS = [
@@ -47,7 +52,6 @@ METRIC_COLUMNS = [
     "group_size",
     "rank",
     "rule",
-    "rule_detail",
     "score",
     "score_2dp",
     "average_input",
@@ -66,31 +70,34 @@ def assess(inputs: OversightInputs, framework: Framework, options: AssessOptions
     inputs : metric values, organisations and flags for one quarter.
     framework : the method version (see :func:`nhs_oversight.load_framework`).
     options : fixed cut points, recomputation of pooled metrics.
+
+    Returns
+    -------
+    Assessment
     """
     options = options or AssessOptions()
     warnings: list[str] = list(inputs.notes)
     orgs = inputs.orgs.reset_index(drop=True)
-    n_orgs = len(orgs)
-    if n_orgs == 0:
+    if len(orgs) == 0:
         raise InputError("the input holds no organisations")
-    org_pos = pd.Series(np.arange(n_orgs), index=orgs["org_code"].to_numpy())
-    org_type = orgs["trust_type"].to_numpy(dtype=object)
-    present_types = set(org_type)
+    codes = orgs["org_code"].to_numpy(dtype=object)
+    types = orgs["trust_type"].to_numpy(dtype=object)
+    present_types = set(types)
     national = present_types >= {t.id for t in framework.trust_types}
     if not national:
-        missing_types = [framework.trust_type_label(t.id) for t in framework.trust_types if t.id not in present_types]
+        absent = [t.label for t in framework.trust_types if t.id not in present_types]
         warnings.append(
-            f"the input does not hold the whole nation (no {', '.join(missing_types)}): metrics scored over every "
+            f"the input does not hold the whole nation (no {', '.join(absent)}): metrics scored over every "
             "trust type and the segment cut points need the national population"
         )
-
-    metrics_out = _score_all(inputs, framework, options, org_pos, org_type, present_types, warnings)
-    summary, domains, cutpoints = _aggregate(inputs, framework, options, orgs, metrics_out, national, warnings)
+    published = _PublishedIndex(inputs.published)
+    metrics = _score_all(inputs, framework, options, codes, types, present_types, published, warnings)
+    summary, domains, cutpoints = _aggregate(inputs, framework, options, orgs, metrics, national, published, warnings)
     return Assessment(
         framework=framework,
         options=options,
         inputs=inputs,
-        metrics=metrics_out,
+        metrics=metrics,
         domains=domains,
         summary=summary,
         cutpoints=cutpoints,
@@ -99,189 +106,177 @@ def assess(inputs: OversightInputs, framework: Framework, options: AssessOptions
     )
 
 
+class _PublishedIndex:
+    """Published figures looked up by field, on demand (most fields are never needed)."""
+
+    def __init__(self, published: pd.DataFrame) -> None:
+        n = len(published)
+        codes, uniques = pd.factorize(published["field"]) if n else (np.array([], dtype=int), [])
+        self.field_code = {f: i for i, f in enumerate(uniques)}
+        self.fields = np.asarray(codes)
+        self.codes = published["org_code"].to_numpy(dtype=object) if n else np.array([], dtype=object)
+        self.data = published["value"].to_numpy(dtype=float) if n else np.array([])
+
+    def values(self, field: str, codes: np.ndarray) -> np.ndarray | None:
+        if field not in self.field_code:
+            return None
+        m = self.fields == self.field_code[field]
+        d = dict(zip(self.codes[m][::-1], self.data[m][::-1], strict=True))  # first row wins
+        return np.array([d.get(c, np.nan) for c in codes], dtype=float)
+
+
 # ------------------------------------------------------------------------------------------ step 1
-def _score_all(inputs, framework, options, org_pos, org_type, present_types, warnings) -> pd.DataFrame:
-    values = inputs.values
-    unknown = ~values["org_code"].isin(org_pos.index)
-    if unknown.any():
-        row = values[unknown].iloc[0]
-        raise InputError(f"metric value for {row['org_code']}, which has no organisation row", file=str(row["source"]))
-    by_metric = {k: g for k, g in values.groupby("metric_id", sort=False)}
-    published = inputs.published
-    pub_by_field = {k: g for k, g in published.groupby("field", sort=False)} if len(published) else {}
+def _score_all(inputs, framework, options, codes, types, present_types, published, warnings) -> pd.DataFrame:
+    vals = inputs.values
+    v_code = vals["org_code"].to_numpy(dtype=object)
+    v_metric = vals["metric_id"].to_numpy(dtype=object)
+    v_value = vals["value"].to_numpy(dtype=float)
+    v_unit = vals["unit"].fillna("").to_numpy(dtype=object)
+    v_tie = vals["tie_rank"].to_numpy(dtype=float)
+    v_src = vals["source"].to_numpy(dtype=object)
+    org_index = {c: i for i, c in enumerate(codes)}
+    v_pos = np.fromiter((org_index.get(c, -1) for c in v_code), dtype=int, count=len(v_code))
+    if (v_pos < 0).any():
+        j = int(np.flatnonzero(v_pos < 0)[0])
+        raise InputError(f"metric value for {v_code[j]}, which has no organisation row", file=str(v_src[j]))
+    metric_code, metric_names = pd.factorize(v_metric)
+    order = np.argsort(metric_code, kind="stable")
+    bounds = np.searchsorted(metric_code[order], np.arange(len(metric_names) + 1))
+    rows_of = {name: order[bounds[k] : bounds[k + 1]] for k, name in enumerate(metric_names)}
     tie_break = framework.ranking.tie_break == "published_rank"
 
-    frames: list[pd.DataFrame] = []
-    band_scores: dict[str, pd.Series] = {}
+    cols: dict[str, list[np.ndarray]] = defaultdict(list)
+    band_scores: dict[str, dict[str, float]] = {}
     for metric in framework.metrics:
-        if isinstance(metric.scoring, MatrixScoring):
+        if isinstance(metric.scoring, MatrixScoring) or metric.id not in rows_of:
             continue
-        rows_df = by_metric.get(metric.id)
-        if rows_df is None or rows_df.empty:
-            continue
-        pos = org_pos[rows_df["org_code"].to_numpy()].to_numpy()
-        rows = MetricRows(
-            org=pos,
-            value=rows_df["value"].to_numpy(dtype=float),
-            unit=rows_df["unit"].fillna("").to_numpy(dtype=object),
-            tie_rank=rows_df["tie_rank"].to_numpy(dtype=float),
-            trust_type=org_type[pos],
-        )
+        idx = rows_of[metric.id]
+        pos = v_pos[idx]
+        rows = MetricRows(org=pos, value=v_value[idx], unit=v_unit[idx], tie_rank=v_tie[idx], trust_type=types[pos])
         scored = score_metric(metric, rows, tie_break)
-        source = np.full(len(pos), "input" if metric.scoring.model == "published_score" else "computed", dtype=object)
-
-        partial = metric.is_pooled and not set(metric.trust_types) <= present_types
-        if partial:
+        source = np.full(len(idx), "input" if metric.scoring.model == "published_score" else "computed", dtype=object)
+        if metric.is_pooled and not set(metric.trust_types) <= present_types:
             absent = [framework.trust_type_label(t) for t in metric.trust_types if t not in present_types]
-            pub = pub_by_field.get(metric.score_id)
-            if pub is not None and not options.recompute_all:
-                _stand_in(metric, rows_df, rows, scored, source, pub, warnings, absent)
+            pub = published.values(metric.score_id, codes[pos])
+            if pub is not None and not options.recompute_all and (~np.isnan(pub)).any():
+                _stand_in(metric, rows, scored, source, pub, warnings, absent)
             else:
                 warnings.append(
                     f"{metric.id} ({metric.short_name}) is scored over every trust nationally, but the input has no "
-                    f"{', '.join(absent)}: scored over the {len(pos)} trusts given, so scores may differ from NHS England's"
+                    f"{', '.join(absent)}: scored over the {len(idx)} trusts given, so scores may differ from NHS England's"
                 )
-        if isinstance(metric.scoring, RankedScoring) or metric.scoring.model != "published_score":
-            pass
         bad = (scored.score < 1 - 1e-9) | (scored.score > 4 + 1e-9)
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"{metric.score_id} score {scored.score[j]:g} is outside 1-4", file=str(rows_df["source"].iloc[j]), column="Value"
-            )
-        frame = _metric_frame(metric, rows_df, scored, source)
-        frames.append(frame)
-        band_scores[metric.id] = pd.Series(scored.score, index=rows_df["org_code"].to_numpy())
+            raise InputError(f"{metric.score_id} score {scored.score[j]:g} is outside 1-4", file=str(v_src[idx][j]), column="Value")
+        value = rows.value if metric.scoring.model != "published_score" else np.full(len(idx), np.nan)
+        _add(cols, metric, codes[pos], value, v_unit[idx], scored, source, v_src[idx])
+        band_scores[metric.id] = dict(zip(codes[pos], scored.score, strict=True))
 
     for metric in framework.metrics:
-        if not isinstance(metric.scoring, MatrixScoring):
-            continue
         spec = metric.scoring
-        a, b = band_scores.get(spec.rows), band_scores.get(spec.columns)
-        if a is None or b is None:
+        if not isinstance(spec, MatrixScoring):
             continue
-        codes = a.index.intersection(b.index)
-        combined = lookup_matrix(spec.matrix, a[codes].to_numpy(), b[codes].to_numpy())
-        n = len(codes)
-        scored = _empty_scored(n)
-        scored.score[:] = combined
+        a, b = band_scores.get(spec.rows), band_scores.get(spec.columns)
+        if not a or not b:
+            continue
+        both = np.array([c for c in codes if c in a and c in b], dtype=object)
+        ra = np.array([a[c] for c in both], dtype=float)
+        rb = np.array([b[c] for c in both], dtype=float)
+        scored = _empty_scored(len(both))
+        scored.score[:] = lookup_matrix(spec.matrix, ra, rb)
         scored.rule[:] = RULE_MATRIX
-        scored.rule_detail[:] = [
-            f"{spec.rows} score {int(x)} and {spec.columns} score {int(y)} give {int(z)}"
-            for x, y, z in zip(a[codes], b[codes], combined, strict=True)
-        ]
-        rows_df = pd.DataFrame({"org_code": codes, "value": np.nan, "unit": "score", "source": "derived from " + spec.rows + " and " + spec.columns})
-        frames.append(_metric_frame(metric, rows_df, scored, np.full(n, "computed", dtype=object)))
-
-    if not frames:
+        n = len(both)
+        _add(
+            cols,
+            metric,
+            both,
+            np.full(n, np.nan),
+            np.full(n, "score", dtype=object),
+            scored,
+            np.full(n, "computed", dtype=object),
+            np.full(n, f"derived from {spec.rows} and {spec.columns}", dtype=object),
+        )
+    if not cols:
         raise InputError("the input holds no metric values the framework scores")
-    out = pd.concat(frames, ignore_index=True)
-    return out[METRIC_COLUMNS]
+    return _frame({k: np.concatenate(cols[k]) for k in METRIC_COLUMNS})
 
 
-def _stand_in(metric, rows_df, rows, scored: Scored, source, pub, warnings, absent) -> None:
-    """Use NHS England's published score where the scoring population is not in the input."""
-    lookup = pub.drop_duplicates("org_code").set_index("org_code")["value"]
-    codes = rows_df["org_code"].to_numpy()
-    has = np.isin(codes, lookup.index)
-    published = lookup.reindex(codes).to_numpy(dtype=float).copy()
+def _add(cols, metric: Metric, org_codes, value, unit, scored: Scored, source, input_row) -> None:
+    n = len(org_codes)
+    score_2dp = round_half_up(scored.score, 2)
+    cols["org_code"].append(np.asarray(org_codes, dtype=object))
+    cols["metric_id"].append(np.full(n, metric.id, dtype=object))
+    cols["score_id"].append(np.full(n, metric.score_id, dtype=object))
+    cols["domain"].append(np.full(n, metric.domain, dtype=object))
+    cols["value"].append(np.asarray(value, dtype=float))
+    cols["unit"].append(np.asarray(unit, dtype=object))
+    cols["population"].append(scored.population)
+    cols["population_size"].append(scored.population_size)
+    cols["group_size"].append(scored.group_size)
+    cols["rank"].append(scored.rank)
+    cols["rule"].append(scored.rule)
+    cols["score"].append(scored.score)
+    cols["score_2dp"].append(score_2dp)
+    cols["average_input"].append(score_2dp if metric.average_input == "rounded" else scored.score)
+    cols["weight"].append(np.full(n, metric.weight))
+    cols["in_average"].append(np.full(n, metric.in_average))
+    cols["score_source"].append(source)
+    cols["input_row"].append(np.asarray(input_row, dtype=object))
+
+
+def _stand_in(metric: Metric, rows: MetricRows, scored: Scored, source, published: np.ndarray, warnings, absent) -> None:
+    """Use NHS England's published score where the scoring population is not in the input.
+
+    For ranked metrics averaged at full precision, the unrounded score is recovered from the 2-dp
+    published scores (see :func:`unround_published`), so averages stay exact.
+    """
+    has = ~np.isnan(published)
+    published = published.copy()
     exact_note = ""
     spec = metric.scoring
     if isinstance(spec, RankedScoring) and metric.average_input == "full":
         low, high = spec.span
-        inner = has & (scored.rule != "meets standard") & (scored.rule != "fails floor")
-        if spec.standard is not None:
-            inner &= published > 1.0
-        if spec.floor is not None:
-            inner &= published < 4.0
+        inner = has & (scored.rule != RULE_STANDARD) & (scored.rule != RULE_FLOOR)
+        inner &= (published > 1.0) if spec.standard is not None else True
+        inner &= (published < 4.0) if spec.floor is not None else True
         if inner.sum() >= 2:
             better = rows.value[inner] if metric.higher_is_better else -rows.value[inner]
             found = unround_published(published[inner], better, low, high)
             if found is not None:
                 exact, n = found
-                published[np.flatnonzero(inner)] = exact
+                published[inner] = exact
                 scored.group_size[inner] = n
                 scored.rank[inner] = np.rint((exact - low) * (n - 1) / (high - low)) + 1
                 exact_note = f"; unrounded using the implied national group of {n}"
     for j in np.flatnonzero(has):
+        r = scored.rank[j]
         scored.score[j] = published[j]
         scored.rule[j] = RULE_PUBLISHED
         scored.population[j] = "national"
-        r = scored.rank[j]
-        scored.rule_detail[j] = (
-            f"NHS England's published score (scored nationally; the input has no {', '.join(absent)})"
-            + (f"; rank {int(r)} of {int(scored.group_size[j])} nationally" if exact_note and not np.isnan(r) else "")
-        )
-        if not exact_note:
+        if not exact_note or np.isnan(r):
             scored.rank[j] = np.nan
             scored.group_size[j] = np.nan
         source[j] = "published"
     scored.population_size[has] = np.nan
     if (~has).any():
-        warnings.append(
-            f"{metric.id}: {int((~has).sum())} trust(s) have no published score and were scored over the trusts given"
-        )
+        warnings.append(f"{metric.id}: {int((~has).sum())} trust(s) have no published score and were scored over the trusts given")
     warnings.append(
         f"{metric.id} ({metric.short_name}): the national scoring population is not in the input, so NHS England's "
         f"published scores stand in for {int(has.sum())} trust(s), marked 'published'{exact_note}"
     )
 
 
-def _metric_frame(metric, rows_df, scored: Scored, source) -> pd.DataFrame:
-    n = len(rows_df)
-    score_2dp = round_half_up(scored.score, 2)
-    avg_in = score_2dp if metric.average_input == "rounded" else scored.score
-    return pd.DataFrame(
-        {
-            "org_code": rows_df["org_code"].to_numpy(),
-            "metric_id": metric.id,
-            "score_id": metric.score_id,
-            "domain": metric.domain,
-            "value": rows_df["value"].to_numpy(dtype=float) if metric.scoring.model not in ("published_score", "matrix") else np.full(n, np.nan),
-            "unit": rows_df["unit"].to_numpy(dtype=object),
-            "population": scored.population,
-            "population_size": scored.population_size,
-            "group_size": scored.group_size,
-            "rank": scored.rank,
-            "rule": scored.rule,
-            "rule_detail": scored.rule_detail,
-            "score": scored.score,
-            "score_2dp": score_2dp,
-            "average_input": avg_in,
-            "weight": metric.weight,
-            "in_average": metric.in_average,
-            "score_source": source,
-            "input_row": rows_df["source"].to_numpy(dtype=object),
-        }
-    )
-
-
 # ------------------------------------------------------------------------------------- steps 2-4
-def _weighted_means(codes: np.ndarray, keys: np.ndarray, values: np.ndarray, weights: np.ndarray) -> pd.DataFrame:
-    df = pd.DataFrame({"org_code": codes, "key": keys, "wv": values * weights, "w": weights, "n": 1})
-    g = df.groupby(["org_code", "key"], sort=False)[["wv", "w", "n"]].sum()
-    g["score"] = g["wv"] / g["w"]
-    return g.reset_index()
-
-
-def _resolve_cutpoints(
-    name: str,
-    scores_2dp: np.ndarray,
-    framework: Framework,
-    options: AssessOptions,
-    national: bool,
-    published_pairs: tuple[np.ndarray, np.ndarray] | None,
-    warnings: list[str],
-    fixed: tuple[float, float, float] | None,
-    thresholds: tuple[float, float, float] | None,
-) -> CutPoints:
+def _resolve_cutpoints(name, scores_2dp, framework, options, national, published_pairs, warnings, fixed, thresholds) -> CutPoints:
     n = int((~np.isnan(scores_2dp)).sum())
+    method = framework.segmentation.quantile_method
     if fixed is not None:
         return CutPoints(tuple(fixed), "fixed", n, "given by the user")
     if thresholds is not None:
         return CutPoints(tuple(thresholds), "framework thresholds", n)
     if national:
-        return CutPoints(quartile_cutpoints(scores_2dp, framework.segmentation.quantile_method), "national quartiles", n)
+        return CutPoints(quartile_cutpoints(scores_2dp, method), "national quartiles", n)
     if options.use_published_cutpoints and published_pairs is not None:
         cuts, detail = implied_cutpoints(*published_pairs)
         if cuts is not None:
@@ -298,134 +293,128 @@ def _resolve_cutpoints(
             f"segment cut points are quartiles of the {n} trusts in the input, not of the national distribution "
             "(give --cutpoints to use national ones)"
         )
-    return CutPoints(quartile_cutpoints(scores_2dp, framework.segmentation.quantile_method), "quartiles of the input", n)
+    return CutPoints(quartile_cutpoints(scores_2dp, method), "quartiles of the input", n)
 
 
-def _published_pairs(inputs: OversightInputs, codes: np.ndarray, score_field: str, segment_field: str):
-    pub = inputs.published
-    if pub.empty:
-        return None
-    s = pub[pub["field"] == score_field].drop_duplicates("org_code").set_index("org_code")["value"]
-    g = pub[pub["field"] == segment_field].drop_duplicates("org_code").set_index("org_code")["value"]
-    if s.empty or g.empty:
-        return None
-    return s.reindex(codes).to_numpy(dtype=float), g.reindex(codes).to_numpy(dtype=float)
+def _pairs(published: _PublishedIndex, codes, score_field, segment_field):
+    s, g = published.values(score_field, codes), published.values(segment_field, codes)
+    return None if s is None or g is None else (s, g)
 
 
-def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFrame, national, warnings):
+def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFrame, national, published, warnings):
     codes = orgs["org_code"].to_numpy(dtype=object)
     types = orgs["trust_type"].to_numpy(dtype=object)
+    n_orgs = len(codes)
     seg_spec = framework.segmentation
-    used = metrics[metrics["in_average"] & metrics["score"].notna()]
+    org_index = {c: i for i, c in enumerate(codes)}
+    domain_ids = [d.id for d in framework.domains]
+    domain_index = {d: i for i, d in enumerate(domain_ids)}
 
-    # step 2: average metric score
-    overall = _weighted_means(
-        used["org_code"].to_numpy(), np.zeros(len(used)), used["average_input"].to_numpy(float), used["weight"].to_numpy(float)
-    ).set_index("org_code")
-    n_metrics = overall["n"].reindex(codes).fillna(0).astype(int).to_numpy()
+    use = metrics["in_average"].to_numpy(bool) & ~np.isnan(metrics["score"].to_numpy(float))
+    pos = np.fromiter((org_index[c] for c in metrics["org_code"].to_numpy(dtype=object)[use]), dtype=int)
+    w = metrics["weight"].to_numpy(float)[use]
+    x = metrics["average_input"].to_numpy(float)[use]
+    dom = np.fromiter((domain_index[d] for d in metrics["domain"].to_numpy(dtype=object)[use]), dtype=int)
+
+    # step 2: average metric score (weighted; missing metrics leave numerator and denominator)
+    n_metrics = np.bincount(pos, minlength=n_orgs)
     minimum = framework.average.minimum_metrics
-    too_few = n_metrics < minimum
-    if too_few.any():
-        j = int(np.flatnonzero(too_few)[0])
-        src = inputs.values.loc[inputs.values["org_code"] == codes[j], "source"]
+    if (n_metrics < minimum).any():
+        j = int(np.flatnonzero(n_metrics < minimum)[0])
+        rows = inputs.values.loc[inputs.values["org_code"] == codes[j], "source"].astype(str)
+        first = rows.iloc[0] if len(rows) else ""
         raise InputError(
             f"organisation {codes[j]} has {n_metrics[j]} scored metric(s); {framework.id} needs at least {minimum} to segment it",
-            file=str(src.iloc[0]).split(":row")[0] if len(src) else None,
-            row=int(str(src.iloc[0]).rsplit("row ", 1)[1]) if len(src) else None,
+            file=first.split(":row")[0] or None,
+            row=int(first.rsplit("row ", 1)[1]) if ":row" in first else None,
             column="Metric_ID",
         )
-    avg = overall["score"].reindex(codes).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        avg = np.bincount(pos, weights=w * x, minlength=n_orgs) / np.bincount(pos, weights=w, minlength=n_orgs)
     avg_2dp = round_half_up(avg, 2)
     seg_scores = avg_2dp if seg_spec.score == "rounded" else avg
 
-    # step 2 (context): domain scores
-    dom = _weighted_means(
-        used["org_code"].to_numpy(), used["domain"].to_numpy(), used["average_input"].to_numpy(float), used["weight"].to_numpy(float)
-    )
-    dom = dom.rename(columns={"key": "domain", "n": "n_metrics"})
-    dom["score_2dp"] = round_half_up(dom["score"].to_numpy(float), 2)
+    # domain scores: the same weighted mean within each domain (context, not used for the segment)
+    k = len(domain_ids)
+    cell = pos * k + dom
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_score = (np.bincount(cell, weights=w * x, minlength=n_orgs * k) / np.bincount(cell, weights=w, minlength=n_orgs * k)).reshape(n_orgs, k)
+    d_count = np.bincount(cell, minlength=n_orgs * k).reshape(n_orgs, k)
 
-    # step 2b: cut points and unadjusted segments
     ids = framework.summary_ids
-    cutpoints: dict[str, CutPoints] = {}
-    cutpoints["overall"] = _resolve_cutpoints(
-        "overall",
-        seg_scores,
-        framework,
-        options,
-        national,
-        _published_pairs(inputs, codes, ids.average_score, ids.unadjusted_segment),
-        warnings,
-        options.cutpoints,
-        seg_spec.thresholds if seg_spec.method == "thresholds" else None,
-    )
     upper = seg_spec.boundary == "upper_inclusive"
+    cutpoints = {
+        "overall": _resolve_cutpoints(
+            "overall",
+            seg_scores,
+            framework,
+            options,
+            national,
+            _pairs(published, codes, ids.average_score, ids.unadjusted_segment),
+            warnings,
+            options.cutpoints,
+            seg_spec.thresholds if seg_spec.method == "thresholds" else None,
+        )
+    }
     unadjusted = segment_of(seg_scores, cutpoints["overall"].values, upper)
 
-    dom_frames = []
-    for d in framework.domains:
-        part = dom[dom["domain"] == d.id].copy()
-        if part.empty:
+    dom_parts: dict[str, list[np.ndarray]] = defaultdict(list)
+    ds = seg_spec.domains
+    for j, d in enumerate(framework.domains):
+        has = d_count[:, j] > 0
+        if not has.any():
             continue
-        ds = seg_spec.domains
-        dcodes = part["org_code"].to_numpy(dtype=object)
-        thresholds = (ds.thresholds or {}).get(d.id) if ds.method == "thresholds" else None
+        score = d_score[has, j]
+        s2 = round_half_up(score, 2)
+        dcodes = codes[has]
         if ds.method == "none":
-            part["segment"] = np.nan
+            seg = np.full(len(s2), np.nan)
         else:
-            cut = _resolve_cutpoints(
-                d.id,
-                part["score_2dp"].to_numpy(float),
-                framework,
-                options,
-                national,
-                _published_pairs(inputs, dcodes, d.score_id, d.segment_id),
-                warnings,
-                None,
-                thresholds,
-            )
+            thresholds = (ds.thresholds or {}).get(d.id) if ds.method == "thresholds" else None
+            cut = _resolve_cutpoints(d.id, s2, framework, options, national, _pairs(published, dcodes, d.score_id, d.segment_id), warnings, None, thresholds)
             cutpoints[d.id] = cut
-            part["segment"] = segment_of(part["score_2dp"].to_numpy(float), cut.values, upper)
-        part["rank"] = score_rank(pd.Series(dcodes).map(dict(zip(codes, types, strict=True))).to_numpy(dtype=object), part["score_2dp"].to_numpy(float))
-        dom_frames.append(part)
-    domains = pd.concat(dom_frames, ignore_index=True) if dom_frames else pd.DataFrame(
-        columns=["org_code", "domain", "score", "score_2dp", "segment", "rank", "n_metrics"]
-    )
-    domains = domains[["org_code", "domain", "n_metrics", "score", "score_2dp", "segment", "rank"]]
+            seg = segment_of(s2, cut.values, upper)
+        dom_parts["org_code"].append(dcodes)
+        dom_parts["domain"].append(np.full(len(s2), d.id, dtype=object))
+        dom_parts["n_metrics"].append(d_count[has, j])
+        dom_parts["score"].append(score)
+        dom_parts["score_2dp"].append(s2)
+        dom_parts["segment"].append(seg)
+        dom_parts["rank"].append(score_rank(types[has], s2))
+    domains = _frame({c: np.concatenate(v) for c, v in dom_parts.items()})
+    if len(domains):
+        domains["segment"] = _as_int(domains["segment"].to_numpy(float))
+        domains["rank"] = _as_int(domains["rank"].to_numpy(float))
 
-    # step 3: financial override
-    flags = inputs.flags.drop_duplicates("org_code").set_index("org_code") if len(inputs.flags) else pd.DataFrame(index=pd.Index([], name="org_code"))
-    fin = flags["financial_flag"].reindex(codes).to_numpy(dtype=float) if "financial_flag" in flags else np.full(len(codes), np.nan)
-    fin_src = flags["financial_source"].reindex(codes).to_numpy(dtype=object) if "financial_source" in flags else np.full(len(codes), None, dtype=object)
-    rsp = flags["rsp_flag"].reindex(codes).to_numpy(dtype=float) if "rsp_flag" in flags else np.full(len(codes), np.nan)
+    # step 3: financial override (the flag is an input: deficit or deficit support)
+    fin, fin_src, rsp = _flags(inputs.flags, codes)
     override = framework.financial_override
     if override is not None:
         if np.isnan(fin).any():
-            k = int(np.isnan(fin).sum())
             warnings.append(
-                f"{k} organisation(s) have no financial override flag ({override.flag}: in deficit or receiving deficit "
-                "support); the override is not applied to them"
+                f"{int(np.isnan(fin).sum())} organisation(s) have no financial override flag ({override.flag}: in deficit "
+                "or receiving deficit support); the override is not applied to them"
             )
         adjusted, applied = apply_override(unadjusted, np.nan_to_num(fin, nan=0.0), override.segments, override.cap)
     else:
-        adjusted, applied = unadjusted.copy(), np.zeros(len(codes), bool)
+        adjusted, applied = unadjusted.copy(), np.zeros(n_orgs, bool)
 
-    # step 4: segment 5 and league ranks
-    final = adjusted.copy()
+    # step 4: segment 5 (Recovery Support Programme) and league ranks within trust type
+    final = adjusted
     if framework.recovery_support is not None:
         final = np.where(np.nan_to_num(rsp, nan=0.0) == 1, float(framework.recovery_support.segment), adjusted)
-    groups = types if framework.league_table.within == "trust_type" else np.zeros(len(codes), dtype=object)
+    groups = types if framework.league_table.within == "trust_type" else np.zeros(n_orgs, dtype=object)
     rank, rank_of = league_rank(groups, adjusted, avg_2dp)
 
-    summary = pd.DataFrame(
+    summary = _frame(
         {
             "org_code": codes,
-            "org_name": orgs["org_name"].to_numpy(),
+            "org_name": orgs["org_name"].to_numpy(dtype=object),
             "trust_type": types,
-            "trust_subtype": orgs["trust_subtype"].to_numpy(),
-            "region": orgs["region"].to_numpy(),
-            "icb_code": orgs["icb_code"].to_numpy(),
-            "icb_name": orgs["icb_name"].to_numpy(),
+            "trust_subtype": orgs["trust_subtype"].to_numpy(dtype=object),
+            "region": orgs["region"].to_numpy(dtype=object),
+            "icb_code": orgs["icb_code"].to_numpy(dtype=object),
+            "icb_name": orgs["icb_name"].to_numpy(dtype=object),
             "n_metrics": n_metrics,
             "average_score_unrounded": avg,
             "average_score": avg_2dp,
@@ -443,5 +432,33 @@ def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFram
     return summary, domains, cutpoints
 
 
-def _as_int(x: np.ndarray) -> pd.Series:
-    return pd.Series(x).round().astype("Int64")
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    """Build a table without pandas re-inferring text columns (keeps object dtype, and speed)."""
+    return pd.DataFrame(
+        {k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object else v for k, v in columns.items()},
+        copy=False,
+    )
+
+
+def _flags(flags: pd.DataFrame, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(codes)
+    if flags is None or len(flags) == 0:
+        return np.full(n, np.nan), np.full(n, None, dtype=object), np.full(n, np.nan)
+    f = flags.drop_duplicates("org_code")
+    index = {c: i for i, c in enumerate(f["org_code"].to_numpy(dtype=object))}
+    at = np.array([index.get(c, -1) for c in codes])
+    ok = at >= 0
+
+    def pick(col: str, dtype, fill):
+        out = np.full(n, fill, dtype=dtype)
+        if col in f.columns:
+            src = f[col].to_numpy(dtype=dtype)
+            out[ok] = src[at[ok]]
+        return out
+
+    return pick("financial_flag", float, np.nan), pick("financial_source", object, None), pick("rsp_flag", float, np.nan)
+
+
+def _as_int(x: np.ndarray) -> pd.arrays.IntegerArray:
+    x = np.asarray(x, dtype=float)
+    return pd.array(np.where(np.isnan(x), 0, np.rint(x)).astype(int), dtype="Int64").where(~np.isnan(x), pd.NA) if np.isnan(x).any() else pd.array(np.rint(x).astype(int), dtype="Int64")

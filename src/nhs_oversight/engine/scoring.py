@@ -50,7 +50,6 @@ class Scored:
     group_size: np.ndarray  # N of the ranked group
     population_size: np.ndarray  # organisations in the scoring population
     population: np.ndarray  # "national", a trust type id, or "none"
-    rule_detail: np.ndarray  # str, the rule in words
 
 
 def _empty_scored(n: int) -> Scored:
@@ -61,7 +60,6 @@ def _empty_scored(n: int) -> Scored:
         group_size=np.full(n, np.nan),
         population_size=np.full(n, np.nan),
         population=np.full(n, "none", dtype=object),
-        rule_detail=np.full(n, "", dtype=object),
     )
 
 
@@ -79,7 +77,6 @@ def score_ranked(
     population: str,
 ) -> None:
     """Variant A (no bookend), B (standard: meeting it scores 1.00) or C (floor: failing it scores 4.00)."""
-    unit = metric.unit
     meets = _compare(value, spec.standard.op, spec.standard.value) if spec.standard else np.zeros(len(value), bool)
     fails = _compare(value, spec.floor.op, spec.floor.value) if spec.floor else np.zeros(len(value), bool)
     ranked = ~meets & ~fails
@@ -96,37 +93,24 @@ def score_ranked(
     rule = np.where(meets, RULE_STANDARD, np.where(fails, RULE_FLOOR, RULE_RANKED)).astype(object)
     rank_full = np.full(len(value), np.nan)
     rank_full[ranked] = ranks
-    detail = np.empty(len(value), dtype=object)
-    if spec.standard:
-        detail[meets] = f"meets the standard ({spec.standard.describe(unit)}): 1.00"
-    if spec.floor:
-        detail[fails] = f"fails the floor ({spec.floor.describe(unit)}): 4.00"
-    for j in np.flatnonzero(ranked):
-        r = int(rank_full[j])
-        detail[j] = f"ranked {r} of {n} ({'best' if r == 1 else 'worst' if r == n and n > 1 else 'between'}): {low:.0f} + {high - low:.0f} x ({r} - 1) / ({n} - 1)"
-
     out.score[idx] = scores
     out.rule[idx] = rule
     out.rank[idx] = rank_full
     out.group_size[idx] = n
     out.population_size[idx] = len(value)
     out.population[idx] = population
-    out.rule_detail[idx] = detail
 
 
 def score_banded(spec: BandedScoring, metric: Metric, value: np.ndarray, out: Scored, idx: np.ndarray) -> None:
     """First band whose condition holds gives the score; otherwise the fallback score."""
     scores = np.full(len(value), spec.otherwise, dtype=float)
-    detail = np.full(len(value), f"no band matched: {spec.otherwise:.0f}", dtype=object)
     decided = np.zeros(len(value), bool)
     for band in spec.bands:
         hit = ~decided & _compare(value, band.op, band.value)
         scores[hit] = band.score
-        detail[hit] = f"band {band.op} {band.value:g}: {band.score:.0f}"
         decided |= hit
     out.score[idx] = scores
     out.rule[idx] = RULE_BAND
-    out.rule_detail[idx] = detail
     out.population[idx] = "none"
 
 
@@ -138,7 +122,6 @@ def score_metric(metric: Metric, rows: MetricRows, tie_break: bool) -> Scored:
     if isinstance(spec, PublishedScoring):
         out.score[:] = rows.value
         out.rule[:] = RULE_INPUT
-        out.rule_detail[:] = "published only as a score; taken as input"
         return out
 
     if isinstance(spec, ByUnitScoring):
@@ -180,20 +163,23 @@ def unround_published(scores: np.ndarray, better: np.ndarray, low: float, high: 
 
     A ranked score is ``low + (high-low)(r-1)/(N-1)``. Given the published 2-dp scores of part of a
     pooled population, find the smallest N for which every score maps to an integer rank that
-    reproduces it and ranks never improve as values get worse. When the step (high-low)/(N-1) exceeds
-    0.01 this pins each rank, and so the unrounded score, uniquely. Returns None when no N fits.
+    reproduces it, ranks worsen as values worsen, and distinct values hold distinct ranks. When the
+    step (high-low)/(N-1) exceeds 0.01 this pins each rank, and so the unrounded score, uniquely.
+    Returns None when no N fits.
     """
     span = high - low
-    for n in range(max(len(scores), 2), max_n + 1):
-        r = np.rint((scores - low) * (n - 1) / span) + 1
-        exact = low + span * (r - 1) / (n - 1)
-        if np.any(np.abs(exact - scores) > 0.005 + 1e-9) or r.min() < 1 or r.max() > n:
-            continue
-        order = np.lexsort((r, -better))
-        step_r, step_b = np.diff(r[order]), np.diff(better[order])
+    max_n = min(max_n, int(span / 0.01))  # beyond this, 2-dp rounding no longer pins a rank
+    candidates = np.arange(max(len(scores), 2), max_n + 1)
+    if len(candidates) == 0:
+        return None
+    r = np.rint((scores[None, :] - low) * (candidates[:, None] - 1) / span) + 1
+    exact = low + span * (r - 1) / (candidates[:, None] - 1)
+    fits = (np.abs(exact - scores[None, :]) <= 0.005 + 1e-9).all(axis=1) & (r.min(axis=1) >= 1) & (r.max(axis=1) <= candidates)
+    for k in np.flatnonzero(fits):
+        rk = r[k]
+        order = np.lexsort((rk, -better))
+        step_r, step_b = np.diff(rk[order]), np.diff(better[order])
         if np.any(step_r < 0) or np.any((step_b != 0) & (step_r == 0)):
             continue  # ranks must worsen with values, and differ where published values differ
-        if span / (n - 1) <= 0.01:
-            return None  # rounding no longer pins the rank down
-        return exact, n
+        return exact[k], int(candidates[k])
     return None

@@ -139,22 +139,22 @@ def to_number(
     Thousands separators and a trailing ``%`` are accepted; anything else that is not a number is
     an :class:`InputError` naming the row.
     """
-    raw = values.astype(str).to_numpy()
-    out = np.empty(len(raw), dtype=float)
-    for i, cell in enumerate(raw):
-        s = cell.strip()
-        low = s.lower()
-        if low in SUPPRESSED_MARKERS:
-            out[i] = np.nan
+    raw = values.astype(str).to_numpy(dtype=object)
+    out = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=float, copy=True)
+    for i in np.flatnonzero(np.isnan(out)):  # only cells that are not plain numbers
+        s = raw[i].strip()
+        if s.lower() in SUPPRESSED_MARKERS:
             if missing is not None:
                 missing.add(str(path), first_row + i, column, s)
             continue
         t = s.replace(",", "").rstrip("%").strip()
         if not _NUMBER.match(t):
-            raise InputError(
-                f"{s!r} is not a number", file=str(path), row=first_row + i, column=column
-            )
+            raise InputError(f"{s!r} is not a number", file=str(path), row=first_row + i, column=column)
         out[i] = float(t)
+    bad = np.isinf(out)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{raw[i]!r} is not a finite number", file=str(path), row=first_row + i, column=column)
     return out
 
 

@@ -96,7 +96,7 @@ def read_nof_frame(
 
     # organisations
     types = df["Trust_type"].str.strip()
-    type_ids = types.map(lambda t: framework.trust_type_id(t))
+    type_ids = types.map({t: framework.trust_type_id(t) for t in types.unique()})
     if type_ids.isna().any():
         i = int(np.flatnonzero(type_ids.isna().to_numpy())[0])
         raise InputError(
@@ -192,13 +192,22 @@ def read_nof(paths: Sequence[str | Path], framework: Framework) -> OversightInpu
     """Read one or more NOF data CSVs for the same quarter into one national population."""
     missing = MissingReport()
     parts = []
+    labels = set()
     for p in paths:
         df = read_csv(p)
+        labels |= dataset_labels(df)
         parts.append((str(p), *read_nof_frame(df, str(p), framework, missing)))
-    return combine_nof_parts(parts, framework, missing)
+    return combine_nof_parts(parts, framework, missing, label=" + ".join(sorted(labels)) or None)
 
 
-def combine_nof_parts(parts: list, framework: Framework, missing: MissingReport) -> OversightInputs:
+def dataset_labels(df: pd.DataFrame) -> set[str]:
+    """Labels such as SYNTHETIC carried in an optional ``Dataset`` column."""
+    if "Dataset" not in df.columns:
+        return set()
+    return {v.strip() for v in df["Dataset"].unique() if v.strip()}
+
+
+def combine_nof_parts(parts: list, framework: Framework, missing: MissingReport, label: str | None = None) -> OversightInputs:
     quarters = {q for *_, q in parts if q}
     if len(quarters) > 1:
         detail = "; ".join(f"{Path(p).name}: {q}" for p, *_, q in parts if q)
@@ -217,5 +226,6 @@ def combine_nof_parts(parts: list, framework: Framework, missing: MissingReport)
         flags=pd.concat([x[4] for x in parts], ignore_index=True),
         period=quarters.pop() if quarters else None,
         files=tuple(p for p, *_ in parts),
+        label=label,
         notes=notes,
     )

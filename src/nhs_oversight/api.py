@@ -1,0 +1,59 @@
+"""The Python API: the same operations as the command line, returning pandas DataFrames.
+
+>>> import nhs_oversight as no
+>>> a = no.assess(no.synthetic_inputs())
+>>> a.label
+'SYNTHETIC'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from nhs_oversight.engine import AssessOptions, Assessment
+from nhs_oversight.engine import assess as _assess
+from nhs_oversight.frameworks import Framework
+from nhs_oversight.frameworks import load_framework as _load_framework
+from nhs_oversight.inputs import OversightInputs
+
+
+def load_framework(name_or_path: str | Path | Framework = "nof-2025-26") -> Framework:
+    """A shipped framework by id (``nof-2025-26``, ``nof-2026-27``) or a YAML file by path."""
+    return _load_framework(name_or_path)
+
+
+def read_inputs(paths: Sequence[str | Path] | str | Path, framework: str | Framework = "nof-2025-26") -> OversightInputs:
+    """Read NOF data CSVs, league-table CSVs and wide metric files for one quarter."""
+    from nhs_oversight.sources.detect import read_inputs as _read
+
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    return _read(list(paths), _load_framework(framework))
+
+
+def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "nof-2025-26") -> OversightInputs:
+    """The shipped SYNTHETIC national dataset (205 fictional trusts) for one quarter."""
+    from nhs_oversight import synthetic
+
+    return read_inputs(synthetic.files(quarter), framework)
+
+
+def assess(
+    inputs: OversightInputs | Sequence[str | Path] | str | Path,
+    framework: str | Framework = "nof-2025-26",
+    cutpoints: tuple[float, float, float] | None = None,
+    recompute_all: bool = False,
+) -> Assessment:
+    """Score, segment and rank every organisation in the inputs.
+
+    Parameters
+    ----------
+    inputs : :class:`OversightInputs` or paths of input files.
+    framework : framework id or YAML path or object.
+    cutpoints : fix the three segment cut points.
+    recompute_all : score pooled metrics over the trusts given even where published scores exist.
+    """
+    fw = _load_framework(framework)
+    data = inputs if isinstance(inputs, OversightInputs) else read_inputs(inputs, fw)
+    return _assess(data, fw, AssessOptions(cutpoints=cutpoints, recompute_all=recompute_all))
