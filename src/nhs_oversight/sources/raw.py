@@ -1,0 +1,145 @@
+"""Recognise which raw NHS collection a file holds, and read it with the matching reader.
+
+Recognition looks only at the first rows (header cells), never at the file name, so renamed
+downloads still work. Each reader validates its own layout in full.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nhs_oversight.errors import InputError
+from nhs_oversight.sources.common import MissingReport, read_bytes
+from nhs_oversight.sources.editions import Edition, edition_of
+from nhs_oversight.sources.layout import norm
+
+#: Kinds of raw file, with a phrase for messages.
+KINDS = {
+    "ae_monthly": "A&E monthly attendances and emergency admissions",
+    "rtt": "RTT provider weekly bands",
+    "cwt": "Cancer Waiting Times provider extract",
+    "beds": "bed availability and occupancy sitrep",
+    "ods": "ODS etr trust list",
+}
+
+
+@dataclass
+class RawTable:
+    """One raw file, read and validated, with what the history needs to know about it."""
+
+    kind: str
+    frame: pd.DataFrame
+    path: str
+    sha256: str
+    edition: Edition
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def months(self) -> list[pd.Timestamp]:
+        if "period" not in self.frame.columns:
+            return []
+        return sorted(pd.to_datetime(self.frame["period"]).unique())
+
+
+def sha256_of(path: str | Path) -> str:
+    return hashlib.sha256(read_bytes(path)).hexdigest()
+
+
+def _head_rows(path: str | Path, limit: int = 40) -> list[list[str]]:
+    data = read_bytes(path)[:65536]
+    if data[:4] == b"PK\x03\x04":
+        raise InputError("is an Excel workbook, not a CSV file", file=str(path), hint="save the sheet as CSV UTF-8")
+    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    lines = text.splitlines()[:limit]
+    try:
+        return list(csv.reader(io.StringIO("\n".join(lines))))
+    except csv.Error:
+        return [line.split(",") for line in lines]
+
+
+def detect_kind(path: str | Path) -> str:
+    """The kind of raw file (a key of :data:`KINDS`), from its first rows.
+
+    Raises
+    ------
+    InputError
+        When no known layout is recognised, or the file is a published NOF or staff-survey file
+        (which are not raw statistics).
+    """
+    from nhs_oversight.sources.rtt import band_of
+
+    rows = _head_rows(path)
+    for row in rows:
+        keys = {norm(c) for c in row}
+        if {"metricid", "trustcode"} <= keys:
+            raise InputError(
+                "is a published NOF file, not raw statistics", file=str(path),
+                hint="published NOF files are stored with history.ingest_published",
+            )
+        if "odscode" in keys and any(k.endswith("rate") for k in keys):
+            raise InputError(
+                "is an NHS Staff Survey results file; no NOF metric is derived from it", file=str(path),
+                hint="see docs/derive.md: OF0061 and OF0084 need the People Promise sub-scores",
+            )
+        if "aandeattendancestype1" in keys or {"type", "attendances", "breaches"} <= keys:
+            return "ae_monthly"
+        if {"standard", "orgcode"} <= keys and keys & {"stageroute", "totaltreated", "withinstandard"}:
+            return "cwt"
+        if "gandabedsavailable" in keys or ("metric" in keys and "level" in keys and "value" in keys):
+            return "beds"
+        if sum(1 for c in row if band_of(c)) >= 10:
+            return "rtt"
+    if rows and len(rows[0]) >= 12 and rows[0][10].strip().isdigit() and len(rows[0][10].strip()) == 8:
+        return "ods"
+    raise InputError(
+        "not a recognised raw NHS statistics file", file=str(path),
+        hint="expected monthly A&E, RTT provider, Cancer Waiting Times, beds sitrep or ODS etr CSV",
+    )
+
+
+def _readers() -> dict[str, Callable[..., pd.DataFrame]]:
+    from nhs_oversight.sources.ae_monthly import read_ae_monthly
+    from nhs_oversight.sources.beds import read_beds
+    from nhs_oversight.sources.cancer import read_cwt
+    from nhs_oversight.sources.ods import read_ods_etr
+    from nhs_oversight.sources.rtt import read_rtt
+
+    return {
+        "ae_monthly": read_ae_monthly,
+        "rtt": read_rtt,
+        "cwt": read_cwt,
+        "beds": read_beds,
+        "ods": lambda path, missing=None: read_ods_etr(path),
+    }
+
+
+def read_raw(path: str | Path, missing: MissingReport | None = None, kind: str | None = None) -> RawTable:
+    """Recognise and read one raw file."""
+    kind = kind or detect_kind(path)
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {kind!r}", file=str(path))
+    frame = _readers()[kind](path, missing=missing)
+    return RawTable(
+        kind=kind,
+        frame=frame,
+        path=str(path),
+        sha256=sha256_of(path),
+        edition=edition_of(path),
+        warnings=list(frame.attrs.get("warnings", [])),
+    )
