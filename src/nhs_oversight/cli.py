@@ -38,6 +38,9 @@ def _root(
 
 #: Command modules, in the order they appear in ``oversight --help``.
 COMMAND_MODULES = [
+    "segment",
+    "verify",
+    "demo",
     "fetch",
 ]
 

@@ -1,0 +1,91 @@
+"""``oversight verify``: recompute and compare with the published figures in the same files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from nhs_oversight.commands import options as opt
+from nhs_oversight.commands.common import emit, warn
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("verify")
+    def verify_command(
+        files: list[Path] = opt.FILES,
+        framework: str = opt.FRAMEWORK,
+        cutpoints: str = opt.CUTPOINTS,
+        recompute_all: bool = opt.RECOMPUTE_ALL,
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+        output: Path = opt.OUTPUT,
+        show: int = typer.Option(20, "--show", help="Mismatches to list in the table (all are in JSON)."),
+    ) -> None:
+        """Conformance: recompute every published figure and report match rates.
+
+        Published scores, averages, segments and ranks are removed from the input first (except the
+        scores of pooled metrics whose national population is not in the files, and the cut points
+        the published segments imply). Also reports the run with every published metric score
+        removed. Exits 1 when a match rate is below its target.
+        """
+        from nhs_oversight import api
+        from nhs_oversight.engine import AssessOptions
+        from nhs_oversight.engine.options import parse_cutpoints
+        from nhs_oversight.errors import OptionError
+        from nhs_oversight.render.output import atomic_write_text, to_jsonable
+        from nhs_oversight.verify import verify
+
+        if fmt not in ("table", "json"):
+            raise OptionError(f"--format {fmt!r}: choose table or json")
+        if not files:
+            raise OptionError("no input files: give NHS England's published NOF CSV files")
+        fw = api.load_framework(framework)
+        data = api.read_inputs(files, fw)
+        if data.published.empty:
+            raise OptionError("the files hold no published scores or segments to compare with")
+        options = AssessOptions(cutpoints=parse_cutpoints(cutpoints), recompute_all=recompute_all)
+        report, a = verify(data, fw, options)
+        bare, _ = verify(data, fw, options, stand_ins=False)
+        warn(a.warnings)
+        if fmt == "json":
+            payload = report.to_dict()
+            payload["without_published_metric_scores"] = {"fields": bare.to_dict()["fields"], "metrics": bare.to_dict()["metrics"]}
+            text = json.dumps(to_jsonable(payload), indent=2) + "\n"
+        else:
+            text = _table(report, bare, show)
+        if output:
+            atomic_write_text(output, text)
+            text = None
+        emit(text, output)
+        if not report.passed:
+            raise typer.Exit(1)
+
+
+def _table(report, bare, show: int) -> str:
+    f = report.fields.copy()
+    f["match"] = [f"{m}/{c}" for m, c in zip(f["matched"], f["compared"], strict=True)]
+    f["rate"] = (f["match_rate"] * 100).map(lambda v: f"{v:.1f}%")
+    f["target"] = f.apply(lambda r: (f"<= {r['target'] * 100:.0f}%" if r["field"] == "source" else f">= {r['target'] * 100:.1f}%"), axis=1)
+    f["ok"] = f["meets_target"].map({True: "yes", False: "NO"})
+    b = bare.fields.set_index("field")
+    f["without stand-ins"] = f["field"].map(lambda k: f"{b.loc[k, 'matched']}/{b.loc[k, 'compared']}" if k in b.index else "")
+    meta = report.meta
+    lines = [
+        f"Conformance of {meta['framework']} on {', '.join(Path(p).name for p in meta['source_files'])} ({meta['period']})",
+        f"Cut points: {meta['cutpoints']['overall']['method']} {meta['cutpoints']['overall']['values']}",
+        "",
+        f[["field", "what", "match", "rate", "target", "ok", "without stand-ins"]].to_string(index=False),
+        "",
+        "Per metric (scores within 0.005 of the published 2-dp score):",
+        report.metrics[["score_id", "metric", "population", "computed", "published", "input", "compared", "matched"]].to_string(index=False),
+        "",
+    ]
+    mm = report.mismatches
+    if len(mm):
+        lines.append(f"{len(mm)} mismatch(es){' (first ' + str(show) + ')' if len(mm) > show else ''}:")
+        lines.append(mm.head(show).to_string(index=False))
+    else:
+        lines.append("No mismatches: every recomputed figure equals the published one.")
+    lines.append(f"\nResult: {'PASS' if report.passed else 'FAIL'} (targets: {', '.join(f'{k} {v:.3g}' for k, v in meta['targets'].items())})")
+    return "\n".join(lines) + "\n"
