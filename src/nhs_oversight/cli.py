@@ -42,6 +42,7 @@ COMMAND_MODULES = [
     "verify",
     "demo",
     "fetch",
+    "funnel",
 ]
 
 

@@ -1,0 +1,135 @@
+"""Funnel plot charts (Vega-Lite via Altair, rendered offline to SVG or PNG by vl-convert).
+
+The renderer only draws what :class:`~nhs_oversight.stats.funnel.FunnelResult` holds. Colours
+avoid red and green (a funnel has no target to pass or fail): grey inside the 95 % limits, warm
+yellow between 95 % and 99.8 %, purple beyond 99.8 %; limits in NHS blue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nhs_oversight.errors import OptionError
+from nhs_oversight.render.palette import (
+    NHS_BLUE,
+    NHS_DARK_GREY,
+    NHS_MID_GREY,
+    NHS_PURPLE,
+    NHS_WARM_YELLOW,
+)
+
+SEVERITY_COLOURS = {
+    "inside 95%": NHS_MID_GREY,
+    "between 95% and 99.8%": NHS_WARM_YELLOW,
+    "beyond 99.8%": NHS_PURPLE,
+}
+
+
+def _severity(band: str) -> str:
+    if band.startswith("between"):
+        return "between 95% and 99.8%"
+    if band.startswith("beyond"):
+        return "beyond 99.8%"
+    return "inside 95%"
+
+
+def funnel_chart(
+    result: Any,
+    *,
+    title: str = "Funnel plot",
+    value_label: str | None = None,
+    precision_label: str | None = None,
+    percent: bool | None = None,
+    label_outliers: bool = True,
+    width: int = 640,
+    height: int = 400,
+) -> Any:
+    """An Altair chart of a funnel plot, with a text alternative in its description.
+
+    Parameters
+    ----------
+    result : FunnelResult
+    percent : show proportions as percentages (default: yes for proportions).
+    label_outliers : write the labels of units beyond the 95 % limits.
+    """
+    import altair as alt
+
+    meta = result.meta
+    kind = meta["kind"]
+    percent = (kind == "proportion") if percent is None else percent
+    k = 100.0 if percent else 1.0
+    prec_col = "denominator" if kind == "proportion" else "expected"
+    value_label = value_label or ("Percentage" if percent else ("Proportion" if kind == "proportion" else "Observed / expected"))
+    precision_label = precision_label or ("Denominator" if kind == "proportion" else "Expected count")
+
+    pts = result.points.copy()
+    pts["shown_value"] = pts["value"] * k
+    pts["severity"] = [_severity(b) for b in pts["band"]]
+    lim = result.limits
+    lines = []
+    for col, name, dash in (("lcl95", "95% limits", [6, 4]), ("ucl95", "95% limits", [6, 4]),
+                            ("lcl998", "99.8% limits", []), ("ucl998", "99.8% limits", [])):
+        lines.append(pd.DataFrame({"precision": lim["precision"], "limit": lim[col] * k,
+                                   "line": f"{name} ({col[:1]})", "kind": name, "dash": str(dash)}))
+    lines_df = pd.concat(lines, ignore_index=True)
+    target = meta["target"] * k
+
+    x = alt.X("precision:Q", title=precision_label)
+    limit_layer = alt.Chart(lines_df).mark_line(color=NHS_BLUE, strokeWidth=1.5).encode(
+        x=x, y=alt.Y("limit:Q", title=value_label), detail="line:N",
+        strokeDash=alt.StrokeDash("kind:N", title="Control limits",
+                                  scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 4], [1, 0]])),
+    )
+    target_layer = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=NHS_DARK_GREY, strokeWidth=1).encode(y="target:Q")
+    domain = list(SEVERITY_COLOURS)
+    point_layer = alt.Chart(pts).mark_circle(size=60, opacity=0.9, stroke=NHS_DARK_GREY, strokeWidth=0.5).encode(
+        x=alt.X(f"{prec_col}:Q", title=precision_label),
+        y=alt.Y("shown_value:Q", title=value_label),
+        color=alt.Color("severity:N", title="Position", scale=alt.Scale(domain=domain, range=[SEVERITY_COLOURS[d] for d in domain])),
+        tooltip=[alt.Tooltip("label:N", title="Unit"), alt.Tooltip("shown_value:Q", title=value_label, format=".3g"),
+                 alt.Tooltip(f"{prec_col}:Q", title=precision_label, format=",.0f"), alt.Tooltip("band:N", title="Band"),
+                 alt.Tooltip("z_adjusted:Q", title="z (adjusted)", format=".2f")],
+    )
+    layers = [limit_layer, target_layer, point_layer]
+    outl = pts[pts["band_code"] != 0]
+    if label_outliers and not outl.empty:
+        layers.append(alt.Chart(outl).mark_text(align="left", dx=6, dy=-4, fontSize=10, color=NHS_DARK_GREY).encode(
+            x=f"{prec_col}:Q", y="shown_value:Q", text="label:N"))
+    n_out = int((pts["band_code"] != 0).sum())
+    n_998 = int((pts["band_code"].abs() == 2).sum())
+    description = (
+        f"{title}. Funnel plot of {len(pts)} units, target {target:.3g}{'%' if percent else ''}. "
+        f"{n_out} outside the 95% limits, {n_998} outside the 99.8% limits"
+        + (f": {', '.join(map(str, outl['label'].head(10)))}" if n_out else "")
+        + f". Method: {meta['method']}."
+    )
+    subtitle = f"{meta['method']}; phi = {result.phi:.3g}, tau\u00b2 = {result.tau2:.3g}"
+    return alt.layer(*layers).properties(
+        width=width, height=height,
+        title=alt.TitleParams(title, subtitle=[subtitle], anchor="start", color="#212B32", subtitleColor=NHS_DARK_GREY),
+        description=description,
+    )
+
+
+def save_chart(chart: Any, fmt: str, output: str | Path | None) -> str | None:
+    """Render to SVG or PNG offline; write atomically, or return SVG text when no output path."""
+    import vl_convert as vlc
+
+    from nhs_oversight.render.output import atomic_write_bytes, atomic_write_text
+
+    spec = chart.to_json()
+    if fmt == "svg":
+        svg = vlc.vegalite_to_svg(spec)
+        if output:
+            atomic_write_text(output, svg)
+            return None
+        return svg
+    if fmt == "png":
+        if not output:
+            raise OptionError("--format png needs --output PATH")
+        atomic_write_bytes(output, vlc.vegalite_to_png(spec, scale=2))
+        return None
+    raise OptionError(f"unknown chart format {fmt!r}; choose svg or png")
