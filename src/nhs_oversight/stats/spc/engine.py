@@ -11,7 +11,7 @@ from nhs_oversight.stats.spc.icons import assurance_codes, variation_icon_codes
 from nhs_oversight.stats.spc.limits import Limits, xmr_limits
 from nhs_oversight.stats.spc.options import TRIAL_THRESHOLD, SpcOptions
 from nhs_oversight.stats.spc.point_type import point_type_codes
-from nhs_oversight.stats.spc.segments import Segments
+from nhs_oversight.stats.spc.segments import Segments, part_of_window
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,9 @@ def run_spc(
     rtm = R.relative_to_mean(y, mean)
     outside = R.outside_limits(y, lpl, upl)
     close = R.beyond_two_sigma(y, lim.nlpl[s], lim.nupl[s], outside, options.rules == "mdc2023")
-    part_trend = R.part_of_window(R.trend_ends(y, seg, options.trend_length), seg, options.trend_length)
+    part_trend = part_of_window(R.trend_ends(y, seg, options.trend_length), seg, options.trend_length)
     part_two3 = R.part_of_two_in_three(R.two_in_three(close, rtm, seg), close)
-    part_shift = R.part_of_window(R.shift_ends(rtm, seg, options.run_length), seg, options.run_length)
+    part_shift = part_of_window(R.shift_ends(rtm, seg, options.run_length), seg, options.run_length)
     codes = R.special_cause_codes(y, rtm, outside, part_trend, part_two3, part_shift, seg)
     no_var = lim.no_variation[s]
     codes = np.where(no_var, R.COMMON, codes).astype(np.int8)

@@ -61,6 +61,7 @@ def spc(
     trend_length: int = 7,
     improvement_column: str | None = None,
     target_column: str | None = None,
+    carry: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Statistical process control (XmR) for every series of a table in one vectorised pass.
 
@@ -91,6 +92,8 @@ def spc(
     improvement_column, target_column : str, optional
         Take the direction (constant within a series) or the target (from the latest row of a
         series) from a column instead.
+    carry : sequence of str
+        Further columns copied to the output unchanged (e.g. numerator and denominator).
 
     Returns
     -------
@@ -112,7 +115,7 @@ def spc(
     """
     options = SpcOptions(rules, screen_outliers, fix_after, run_length, trend_length)
     keys = _group_list(group)
-    needed = [*keys, date, value, *(c for c in (improvement_column, target_column) if c)]
+    needed = [*keys, date, value, *(c for c in (improvement_column, target_column) if c), *carry]
     absent = [c for c in needed if c not in data.columns]
     if absent:
         raise OptionError(f"no column {absent[0]!r} in the data (columns: {', '.join(map(str, data.columns))})")
@@ -195,6 +198,9 @@ def spc(
 
     out = frame[[*keys, date]].copy()
     out["value"] = y
+    for col in carry:
+        if col not in out.columns and col != value:
+            out[col] = frame[col].to_numpy()
     out["improvement"] = pd.Series(direction).map(DIRECTION_NAMES).to_numpy()
     out["target"] = series_target[series_of_point] if len(y) else np.empty(0)
     out["rebase_group"] = rebase_group

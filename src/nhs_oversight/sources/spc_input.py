@@ -1,0 +1,273 @@
+"""Read a CSV of values over time for ``oversight spc``: dates, values or rates, filters.
+
+Any tidy table works: one row per series and date, with a value column, or a numerator and a
+denominator from which a rate is computed per series and date after summing rows that share
+them (e.g. A&E types 1, 2 and other of one trust in one month).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nhs_oversight.errors import InputError, OptionError
+from nhs_oversight.periods import Quarter
+from nhs_oversight.sources.common import MissingReport, read_csv, require_columns, to_number
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """One accepted way of writing a date; ``kind`` says how precise it is."""
+
+    name: str
+    pattern: re.Pattern[str]
+    kind: str  # "date", "month", "quarter" or "year"
+
+
+DATE_FORMATS = (
+    DateFormat("YYYY-MM-DD", re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"), "date"),
+    DateFormat("DD/MM/YYYY", re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "date"),
+    DateFormat("YYYY-MM", re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
+    DateFormat("Mon YYYY", re.compile(r"^([A-Za-z]{3,9})[ -](\d{4})$"), "month"),
+    DateFormat("YYYY/YY Qn", re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})\s*Q([1-4])$", re.I), "quarter"),
+    DateFormat("YYYY", re.compile(r"^(\d{4})$"), "year"),
+)
+
+
+def _parse_one(text: str, fmt: DateFormat) -> pd.Timestamp | None:
+    m = fmt.pattern.match(text)
+    if not m:
+        return None
+    g = m.groups()
+    try:
+        if fmt.name == "YYYY-MM-DD":
+            return pd.Timestamp(int(g[0]), int(g[1]), int(g[2]))
+        if fmt.name == "DD/MM/YYYY":
+            return pd.Timestamp(int(g[2]), int(g[1]), int(g[0]))
+        if fmt.name == "YYYY-MM":
+            return pd.Timestamp(int(g[0]), int(g[1]), 1)
+        if fmt.name == "Mon YYYY":
+            month = _MONTHS.get(g[0][:3].lower())
+            return None if month is None else pd.Timestamp(int(g[1]), month, 1)
+        if fmt.name == "YYYY/YY Qn":
+            return pd.Timestamp(Quarter.parse(text).months[0])
+        return pd.Timestamp(int(g[0]), 1, 1)
+    except (ValueError, OptionError):
+        return None
+
+
+def detect_format(text: str) -> DateFormat | None:
+    """The first accepted format that reads ``text`` as a real date."""
+    for fmt in DATE_FORMATS:
+        if _parse_one(text.strip(), fmt) is not None:
+            return fmt
+    return None
+
+
+def parse_date(text: str, fmt: DateFormat | None = None) -> pd.Timestamp:
+    """Read one date (e.g. a ``--rebase`` option) in any accepted format, or in ``fmt``."""
+    fmt = fmt or detect_format(str(text))
+    stamp = _parse_one(str(text).strip(), fmt) if fmt else None
+    if stamp is None:
+        raise OptionError(
+            f"date {text!r} not understood; write it like "
+            + (fmt.name if fmt else ", ".join(f.name for f in DATE_FORMATS))
+        )
+    return stamp
+
+
+def parse_dates(
+    values: pd.Series, path: str | Path, column: str, rows: np.ndarray | None = None
+) -> tuple[pd.Series, DateFormat]:
+    """Parse a date column; every cell must use the format of the first cell.
+
+    ``rows`` gives the file line number of each value (default: 2, 3, ...), for error messages.
+    """
+    texts = values.astype(str).str.strip().reset_index(drop=True)
+    rows = np.arange(2, len(texts) + 2) if rows is None else np.asarray(rows)
+    if texts.empty:
+        raise InputError("no rows to read", file=str(path), column=column)
+    fmt = detect_format(texts.iloc[0])
+    if fmt is None:
+        raise InputError(
+            f"{texts.iloc[0]!r} is not a date",
+            file=str(path),
+            row=int(rows[0]),
+            column=column,
+            hint="write dates like 2024-04-01, 2024-04, Apr 2024, 01/04/2024, 2024/25 Q1 or 2024",
+        )
+    parsed = {t: _parse_one(t, fmt) for t in texts.unique()}
+    bad = texts.map(lambda t: parsed[t] is None).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{texts.iloc[i]!r} is not a date like the first row's {texts.iloc[0]!r} ({fmt.name})",
+            file=str(path),
+            row=int(rows[i]),
+            column=column,
+        )
+    out = pd.Series(pd.DatetimeIndex(texts.map(parsed).to_list()), name=column)
+    return out, fmt
+
+
+def format_dates(values: pd.Series, kind: str) -> pd.Series:
+    """Write parsed dates back at the precision they were given (``kind`` of the format)."""
+    if kind == "quarter":
+        return values.map(lambda d: str(Quarter.of_month(d.date())))
+    spec = {"date": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[kind]
+    return values.dt.strftime(spec)
+
+
+def parse_where(items: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """``COL=V1,V2`` filters into (column, allowed values)."""
+    out = []
+    for item in items:
+        col, sep, vals = item.partition("=")
+        if not sep or not col.strip() or not vals.strip():
+            raise OptionError(f"--where {item!r} is not of the form COLUMN=VALUE[,VALUE...]")
+        out.append((col.strip(), [v.strip() for v in vals.split(",")]))
+    return out
+
+
+@dataclass
+class SeriesTable:
+    """The table ready for :func:`~nhs_oversight.stats.spc.spc`, and what happened on the way."""
+
+    data: pd.DataFrame
+    value: str
+    date_kind: str
+    missing: MissingReport = field(default_factory=MissingReport)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_series_csv(
+    path: str | Path,
+    *,
+    date: str,
+    value: str | None = None,
+    group: Sequence[str] = (),
+    numerator: str | None = None,
+    denominator: str | None = None,
+    per: float = 1.0,
+    sum_rows: bool = False,
+    where: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> SeriesTable:
+    """Read and validate a CSV of values over time.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV file (UTF-8, header on the first line).
+    date : str
+        Date column (formats: see :data:`DATE_FORMATS`; one format per file).
+    value : str, optional
+        Value column. Give either ``value`` or both ``numerator`` and ``denominator``.
+    group : sequence of str
+        Columns that identify a series.
+    numerator, denominator : str, optional
+        Rate = ``per`` x sum(numerator) / sum(denominator) per series and date.
+    per : float
+        Multiplier for rates (100 for a percentage).
+    sum_rows : bool
+        Sum values of rows sharing series and date (otherwise such rows are an error).
+    where : sequence of str
+        Filters ``COLUMN=VALUE[,VALUE...]`` applied before anything else.
+    extra : sequence of str
+        Further columns to keep (e.g. a target or direction column), taken from the first row
+        of each series and date.
+
+    Returns
+    -------
+    SeriesTable
+    """
+    if (value is None) == (numerator is None and denominator is None):
+        raise OptionError("give either --value COL or both --numerator COL and --denominator COL")
+    if (numerator is None) != (denominator is None):
+        raise OptionError("--numerator and --denominator go together")
+    df = read_csv(path)
+    filters = parse_where(where)
+    measure_cols = [value] if value else [numerator, denominator]
+    require_columns(df, [*group, date, *measure_cols, *extra, *(c for c, _ in filters)], path)
+    rows = np.arange(2, len(df) + 2)
+    for col, allowed in filters:
+        keep = df[col].str.strip().isin(allowed).to_numpy()
+        df, rows = df[keep], rows[keep]
+    if df.empty:
+        raise InputError("no rows left" + (" after the --where filters" if filters else ""), file=str(path))
+    df = df.reset_index(drop=True)
+    missing = MissingReport()
+    dates, fmt = parse_dates(df[date], path, date, rows)
+    frame = pd.DataFrame({col: df[col].str.strip() for col in group})
+    frame[date] = dates.to_numpy()
+    for col in extra:
+        frame[col] = df[col].to_numpy()
+    notes: list[str] = []
+
+    def numbers(col: str) -> np.ndarray:
+        local = MissingReport()
+        try:
+            out = to_number(df[col], path, col, local, first_row=0)
+        except InputError as exc:  # positions -> file rows (filters may have dropped lines)
+            raise InputError(exc.message, file=exc.file, row=int(rows[exc.row]), column=exc.column) from None
+        for f, r, c, raw in local.cells:
+            missing.add(f, int(rows[r]), c, raw)
+        return out
+
+    if value:
+        frame[value] = numbers(value)
+        out_value = value
+        if sum_rows:
+            frame = _sum_by(frame, [*group, date], [value], extra)
+        else:
+            _dup_check(frame, [*group, date], rows, path)
+    else:
+        frame[numerator] = numbers(numerator)
+        frame[denominator] = numbers(denominator)
+        frame = _sum_by(frame, [*group, date], [numerator, denominator], extra)
+        out_value = "rate"
+        num = frame[numerator].to_numpy(dtype=float)
+        den = frame[denominator].to_numpy(dtype=float)
+        zero = den == 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(zero, np.nan, per * num / den)
+        if zero.any():
+            notes.append(f"{int(zero.sum())} series-date(s) with a zero {denominator} have no rate")
+        frame[out_value] = rate
+    return SeriesTable(data=frame, value=out_value, date_kind=fmt.kind, missing=missing, notes=notes)
+
+
+def _dup_check(frame: pd.DataFrame, keys: list[str], rows: np.ndarray, path: str | Path) -> None:
+    dup = frame.duplicated(keys, keep=False).to_numpy()
+    if dup.any():
+        idx = np.flatnonzero(dup)
+        first = idx[0]
+        key = tuple(frame.iloc[first][k] for k in keys)
+        same = [i for i in idx if tuple(frame.iloc[i][k] for k in keys) == key]
+        shown = ", ".join(f"{k}={v.date() if isinstance(v, pd.Timestamp) else v}" for k, v in zip(keys, key, strict=True))
+        raise InputError(
+            f"two rows for {shown} (also at row {rows[same[1]]})",
+            file=str(path),
+            row=int(rows[same[0]]),
+            hint="add a --group column that tells them apart, or pass --sum to add them up",
+        )
+
+
+def _sum_by(frame: pd.DataFrame, keys: list[str], cols: list[str], extra: Sequence[str]) -> pd.DataFrame:
+    """Sum ``cols`` per key; a sum with any missing part is missing (never an undercount)."""
+    g = frame.groupby(keys, sort=False, dropna=False)
+    summed = g[cols].sum()
+    incomplete = g[cols].count().to_numpy() < g.size().to_numpy()[:, None]
+    summed = summed.mask(incomplete)
+    out = summed.reset_index()
+    for col in extra:
+        out[col] = g[col].first().to_numpy()
+    return out
