@@ -43,6 +43,7 @@ COMMAND_MODULES = [
     "demo",
     "fetch",
     "funnel",
+    "culture",
     "spc",
 ]
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import OptionError
-from nhs_oversight.stats.funnel import funnel
+from nhs_oversight.stats.funnel import FunnelResult, funnel
 from nhs_oversight.stats.wres import (
     SUPPRESS_BELOW,
     WRES_INDICATORS,
@@ -111,6 +111,7 @@ class CultureSignals:
     trend : every trust x measure x year: percent with a 95 % Wilson interval, change from the
         previous year with a Newcombe interval, and a note on why SPC is not used.
     dispersion : phi and tau^2 of each funnel (measure x comparison group).
+    funnels : the funnel results themselves, keyed by (measure, comparison group), for charts.
     meta : method and choices.
     """
 
@@ -118,6 +119,7 @@ class CultureSignals:
     watchlist: pd.DataFrame
     trend: pd.DataFrame
     dispersion: pd.DataFrame
+    funnels: dict[tuple[str, str], FunnelResult] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -172,12 +174,13 @@ def culture_signals(
         orgs[["org_code", "year", "org_name", "benchmarking_group", "region"]], on=["org_code", "year"]
     )
     data["comparison_group"] = data["benchmarking_group"] if compare_within == "benchmarking_group" else "All trusts"
-    outliers, dispersion = _year_funnels(data[data["year"] == year], overdispersion, min_units)
+    outliers, dispersion, funnels = _year_funnels(data[data["year"] == year], overdispersion, min_units)
     return CultureSignals(
         outliers=outliers,
         watchlist=_watchlist(outliers),
         trend=_trend(data),
         dispersion=dispersion,
+        funnels=funnels,
         meta={
             "year": year,
             "years_available": years,
@@ -198,8 +201,10 @@ def culture_signals(
     )
 
 
-def _year_funnels(data: pd.DataFrame, overdispersion: str, min_units: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows, disp = [], []
+def _year_funnels(
+    data: pd.DataFrame, overdispersion: str, min_units: int
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, str], FunnelResult]]:
+    rows, disp, results = [], [], {}
     usable = data[(data["base"] > 0) & data["percent"].notna()]
     for (measure, grp), part in usable.groupby(["measure", "comparison_group"], sort=True):
         if len(part) < min_units:
@@ -209,6 +214,7 @@ def _year_funnels(data: pd.DataFrame, overdispersion: str, min_units: int) -> tu
         if x.sum() <= 0 or x.sum() >= n.sum():
             continue
         res = funnel(x, n, labels=part["org_code"].to_numpy(), overdispersion=overdispersion)
+        results[(measure, grp)] = res
         pts = res.points
         m = _measure(measure, SURVEY_MEASURES)
         frame = pd.DataFrame({
@@ -243,7 +249,7 @@ def _year_funnels(data: pd.DataFrame, overdispersion: str, min_units: int) -> tu
                      "target_percent": res.meta["target"] * 100, "phi": res.phi, "tau2": res.tau2,
                      "adjusted": res.meta["applied"]})
     outliers = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-    return outliers, pd.DataFrame(disp)
+    return outliers, pd.DataFrame(disp), results
 
 
 def _watchlist(outliers: pd.DataFrame) -> pd.DataFrame:
@@ -316,12 +322,14 @@ class DepartmentSignals:
         Benjamini-Hochberg q values, ``p_gap_positive`` = P(BME % > White %), and ``status``.
     wres : relative likelihoods (indicators 2-4, from workforce counts) and survey indicators
         (5-8), per trust, with intervals.
+    funnels : the hotspot funnel results keyed by (org_code, unit_type, measure), for charts.
     meta : method, seed, draws, suppression threshold.
     """
 
     hotspots: pd.DataFrame
     gaps: pd.DataFrame
     wres: pd.DataFrame
+    funnels: dict[tuple[str, str, str], FunnelResult] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -352,13 +360,14 @@ def department_signals(
     DepartmentSignals
     """
     rng = np.random.default_rng(seed)
-    hotspots = _hotspots(survey, rng, draws, suppress_below)
+    hotspots, funnels = _hotspots(survey, rng, draws, suppress_below)
     gaps = _gaps(survey, rng, draws, fdr_level, suppress_below, ["org_code", "unit_type", "unit"])
     wres = _wres(survey, workforce, suppress_below)
     return DepartmentSignals(
         hotspots=hotspots,
         gaps=gaps,
         wres=wres,
+        funnels=funnels,
         meta={
             "seed": seed,
             "draws": draws,
@@ -382,11 +391,14 @@ def _beta_draws(rng: np.random.Generator, x: np.ndarray, n: np.ndarray, draws: i
     return rng.beta(np.broadcast_to(a, (len(a), draws)), np.broadcast_to(b, (len(b), draws)))
 
 
-def _hotspots(survey: pd.DataFrame, rng: np.random.Generator, draws: int, suppress_below: int) -> pd.DataFrame:
+def _hotspots(
+    survey: pd.DataFrame, rng: np.random.Generator, draws: int, suppress_below: int
+) -> tuple[pd.DataFrame, dict[tuple[str, str, str], FunnelResult]]:
+    results = {}
     units = survey.groupby(["org_code", "unit_type", "unit", "measure"], sort=True, dropna=False)[["yes", "base"]].sum(min_count=1).reset_index()
     out = []
-    for _key, part in units.groupby(["org_code", "unit_type", "measure"], sort=True):
-        measure = _key[2]
+    for key, part in units.groupby(["org_code", "unit_type", "measure"], sort=True):
+        measure = key[2]
         m = _measure(measure, DEPARTMENT_MEASURES)
         part = part.reset_index(drop=True)
         n = part["base"].to_numpy(dtype=float)
@@ -405,7 +417,9 @@ def _hotspots(survey: pd.DataFrame, rng: np.random.Generator, draws: int, suppre
         frame["status"] = np.where(hidden, "suppressed", "too few units")
         shown = ~hidden
         if shown.sum() >= 3 and 0 < np.nansum(x[shown]) < np.nansum(n[shown]):
-            res = funnel(x[shown], n[shown], target=trust_pct / 100, overdispersion="additive")
+            res = funnel(x[shown], n[shown], labels=part["unit"].to_numpy()[shown],
+                         target=trust_pct / 100, overdispersion="additive")
+            results[key] = res
             p = res.points
             for col in ("lcl95", "ucl95", "lcl998", "ucl998"):
                 frame.loc[shown, col] = p[col].to_numpy() * 100
@@ -419,7 +433,7 @@ def _hotspots(survey: pd.DataFrame, rng: np.random.Generator, draws: int, suppre
             else:
                 frame.loc[shown, "p_hotspot"] = (sims < p["lcl998"].to_numpy()[:, None]).mean(axis=1)
         out.append(frame)
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+    return (pd.concat(out, ignore_index=True) if out else pd.DataFrame()), results
 
 
 def _pivot_ethnicity(survey: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
