@@ -41,6 +41,13 @@ def _as_dates(values: Sequence[Any], like: pd.Series) -> set[Any]:
     return set(values)
 
 
+def _show(d: Any) -> str:
+    """A date for a message: 2024-04-01 rather than 2024-04-01 00:00:00."""
+    if isinstance(d, pd.Timestamp) and d == d.normalize():
+        return d.strftime("%Y-%m-%d")
+    return str(d)
+
+
 def _key_of(row: tuple) -> Any:
     return row[0] if len(row) == 1 else row
 
@@ -114,6 +121,7 @@ def spc(
     (4.6, 'Above UCL')
     """
     options = SpcOptions(rules, screen_outliers, fix_after, run_length, trend_length)
+    default_direction = direction_code(improvement)
     keys = _group_list(group)
     needed = [*keys, date, value, *(c for c in (improvement_column, target_column) if c), *carry]
     absent = [c for c in needed if c not in data.columns]
@@ -145,7 +153,7 @@ def spc(
         i = int(np.flatnonzero(dup)[0])
         where = ", ".join(f"{k}={frame.at[i, k]}" for k in keys)
         raise InputError(
-            f"two rows for {date}={frame.at[i, date]}{' in ' + where if where else ''}",
+            f"two rows for {date}={_show(frame.at[i, date])}{' in ' + where if where else ''}",
             column=date,
             hint="each series needs one value per date; add a --group column or sum the rows first",
         )
@@ -174,9 +182,9 @@ def spc(
         if mixed.any():
             i = int(np.flatnonzero(mixed)[0])
             raise InputError("improvement direction changes within a series", column=improvement_column,
-                             hint=f"at {date}={frame.at[i, date]}")
+                             hint=f"at {date}={_show(frame.at[i, date])}")
     else:
-        direction = np.full(len(y), direction_code(improvement), dtype=int)
+        direction = np.full(len(y), default_direction, dtype=int)
 
     if target_column:
         try:
