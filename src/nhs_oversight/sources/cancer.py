@@ -132,7 +132,8 @@ def read_cwt(path: str | Path, missing: MissingReport | None = None) -> pd.DataF
 
 def _coded(df: pd.DataFrame, col: str, codes: dict[str, str], path: str, labels: dict[str, str]) -> pd.Series:
     raw = text_column(df, col)
-    mapped = raw.map(lambda t: codes.get(_key(t)))
+    lookup = {t: codes.get(_key(t)) for t in raw.unique()}
+    mapped = raw.map(lookup)
     unknown = mapped.isna().to_numpy()
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])

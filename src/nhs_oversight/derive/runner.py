@@ -1,0 +1,185 @@
+"""Run metric definitions on a DuckDB connection that holds the source tables.
+
+The connection may be an in-memory one with tidy frames registered (``derive`` on files), a
+history database with views over the current editions (``derive --db``), or a view over
+record-level Parquet. The runner only adds small helper tables, runs each definition, then the
+shared quarter step, and rounds values the NHS way (half up) from exact numerators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nhs_oversight.derive.calendar import calendar_frame
+from nhs_oversight.derive.catalog import SOURCES, Definition, select, shared_sql
+from nhs_oversight.derive.successors import successor_frame
+from nhs_oversight.errors import OptionError
+from nhs_oversight.periods import Quarter
+
+#: Columns of the derived long table.
+OUTPUT_COLUMNS = ["org_code", "metric_id", "period", "value", "numerator", "denominator", "months", "definition"]
+
+
+@dataclass
+class Derived:
+    """Derived quarterly metric values and what they rest on.
+
+    Attributes
+    ----------
+    values : long rows with :data:`OUTPUT_COLUMNS`; ``period`` like ``2024/25 Q4``; ``value``
+        rounded half up to the metric's published precision; ``numerator``/``denominator``
+        exact; ``months`` = months of data behind the value; ``definition`` = the SQL file stem.
+    coverage : definition key -> months (``YYYY-MM``) with data.
+    notes : plain-language remarks (dropped partial quarters, replaced editions, ...).
+    inputs : one dict per input file used (name, kind, months, edition), when known.
+    """
+
+    values: pd.DataFrame
+    coverage: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+
+    def meta(self) -> dict[str, Any]:
+        return {"coverage": self.coverage, "notes": self.notes, "inputs": self.inputs}
+
+
+def round_half_up(numerator: float, denominator: float, scale: float, decimals: int) -> float:
+    """``scale * numerator / denominator`` rounded half up (as Excel's ROUND), computed exactly."""
+    exact = Decimal(numerator) * Decimal(scale) / Decimal(denominator)
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def _monthly_sql(defs: list[Definition]) -> str:
+    parts = []
+    for d in defs:
+        body = d.sql.strip().rstrip(";")
+        parts.append(
+            f"SELECT '{d.key}' AS definition, CAST(org_code AS VARCHAR) AS org_code, "
+            f"CAST(period AS DATE) AS period, CAST(numerator AS DOUBLE) AS numerator, "
+            f"CAST(denominator AS DOUBLE) AS denominator FROM (\n{body}\n) AS q"
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
+def run(
+    con: Any,
+    sources: set[str],
+    quarter: str | Quarter | None = None,
+    metrics: list[str] | None = None,
+    successors: pd.DataFrame | None = None,
+    allow_partial: bool = False,
+    restrict_to: set[str] | None = None,
+) -> Derived:
+    """Derive quarterly values from the source tables on ``con``.
+
+    Parameters
+    ----------
+    con : a DuckDB connection holding tables or views named after :data:`SOURCES` keys.
+    sources : which of those tables exist.
+    quarter : one quarter (``"2025/26 Q1"``) or None for every complete quarter in the data.
+    metrics : metric ids to derive (all that the sources support by default).
+    successors : ``org_successors`` table (see :func:`successor_frame`); built-in list if None.
+    allow_partial : keep quarters with fewer months than the rule needs (flagged by ``months``).
+    restrict_to : keep only these organisation codes (e.g. NHS trusts from the ODS etr).
+
+    Raises
+    ------
+    OptionError
+        Nothing derivable, or the quarter asked for is not in the data.
+    """
+    wanted = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
+    defs = select(metrics, sources)
+    if not defs:
+        given = ", ".join(sorted(sources)) or "none"
+        raise OptionError(
+            f"no metric can be derived from the inputs given (recognised: {given}); "
+            f"derivations need one of: {', '.join(SOURCES)}"
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE monthly AS {_monthly_sql(defs)}")
+    cov = con.execute(
+        "SELECT definition, period FROM monthly GROUP BY definition, period ORDER BY definition, period"
+    ).df()
+    coverage: dict[str, list[pd.Timestamp]] = {d.key: [] for d in defs}
+    for key, period in zip(cov["definition"], pd.to_datetime(cov["period"]), strict=True):
+        coverage[key].append(period)
+    notes: list[str] = [
+        f"{d.metric_id} ({d.key}): the {d.source} inputs hold no rows this definition uses"
+        + (" (it needs an incomplete-pathways file)" if "incomplete" in d.key else "")
+        for d in defs
+        if not coverage[d.key]
+    ]
+    if cov.empty:
+        raise OptionError("the inputs hold no rows for the metrics asked for")
+
+    cal = calendar_frame(min(cov["period"]).date(), max(cov["period"]).date())
+    cal["month"] = cal["month"].dt.date
+    defs_frame = pd.DataFrame(
+        [(d.key, d.metric_id, d.quarter_rule, d.scale) for d in defs],
+        columns=["definition", "metric_id", "quarter_rule", "scale"],
+    )
+    succ = successor_frame() if successors is None else successors
+    con.register("definitions", defs_frame)
+    con.register("calendar", cal)
+    if succ.empty:
+        succ = pd.DataFrame({"predecessor": pd.Series(dtype=object), "successor": pd.Series(dtype=object)})
+    con.register("org_successors", succ)
+    out = con.execute(shared_sql("_quarters.sql")).df()
+
+    complete = _complete_quarters(defs, coverage)
+    whole = np.array([q in complete[k] for k, q in zip(out["definition"], out["period"], strict=True)], dtype=bool)
+    keep = np.ones(len(out), dtype=bool) if allow_partial else whole
+    if not allow_partial:
+        for d in defs:
+            partial = sorted(set(out.loc[out["definition"].eq(d.key).to_numpy() & ~whole, "period"]))
+            if partial and (wanted is None or str(wanted) in partial):
+                why = "the quarter lacks months" if d.quarter_rule == "sum" else "no data for the quarter's last month"
+                notes.append(f"{d.metric_id} ({d.key}): left out {', '.join(partial)}: {why} (--allow-partial keeps them)")
+    if wanted is not None:
+        in_quarter = out["period"].eq(str(wanted)).to_numpy()
+        keep &= in_quarter
+        have = set(out.loc[keep, "definition"])
+        if not have:
+            raise OptionError(
+                f"no data for {wanted}: the inputs cover "
+                + "; ".join(f"{d.metric_id} {_span(coverage[d.key])}" for d in defs)
+            )
+        for d in defs:
+            if d.key not in have and not any(n.startswith(f"{d.metric_id} ({d.key})") for n in notes):
+                notes.append(f"{d.metric_id} ({d.key}): no data for {wanted} (inputs cover {_span(coverage[d.key])})")
+    out = out[keep].copy()
+    if restrict_to is not None:
+        out = out[out["org_code"].isin(restrict_to)]
+
+    by_key = {d.key: d for d in defs}
+    out["value"] = [
+        round_half_up(n, den, by_key[k].scale, by_key[k].decimals) if pd.notna(n) and pd.notna(den) and den > 0 else float("nan")
+        for n, den, k in zip(out["numerator"], out["denominator"], out["definition"], strict=True)
+    ]
+    out["months"] = out["months"].astype("int64")
+    out = out[OUTPUT_COLUMNS].sort_values(["metric_id", "period", "org_code", "definition"]).reset_index(drop=True)
+    cov_text = {k: [f"{p:%Y-%m}" for p in v] for k, v in coverage.items()}
+    return Derived(out, cov_text, notes)
+
+
+def _complete_quarters(defs: list[Definition], coverage: dict[str, list[pd.Timestamp]]) -> dict[str, set[str]]:
+    result: dict[str, set[str]] = {}
+    for d in defs:
+        months = {p.date() for p in coverage[d.key]}
+        quarters = {Quarter.of_month(m) for m in months}
+        if d.quarter_rule == "sum":
+            ok = {str(q) for q in quarters if all(m in months for m in q.months)}
+        else:
+            ok = {str(q) for q in quarters if q.months[2] in months}
+        result[d.key] = ok
+    return result
+
+
+def _span(months: list[pd.Timestamp]) -> str:
+    if not months:
+        return "no months"
+    return f"{min(months):%b %Y}-{max(months):%b %Y}"

@@ -1,0 +1,478 @@
+"""The history database: every raw and published file loaded, kept in one embedded DuckDB file.
+
+Loading is idempotent and atomic:
+
+* a file is identified by the SHA-256 of its bytes; loading the same content again (under any
+  name) changes nothing;
+* all files of one load are read and validated first, then written in a single transaction, so
+  a bad file, a crash or a kill leaves the database exactly as it was.
+
+Tables (all plain SQL, readable with any DuckDB client):
+
+``source_files``
+    one row per file loaded: ``sha256`` (key), ``name``, ``kind``, ``part`` (RTT pathway, or trust
+    type of a published file), ``edition``, ``revised``, ``stamp``, ``periods`` (comma-separated
+    ``YYYY-MM`` months or ``2025/26 Q1`` quarters), ``first_period``, ``last_period``, ``rows``,
+    ``loaded_at``, ``seq`` (load order).
+``editions``
+    the file that currently counts for each (``kind``, ``part``, ``period``): the revised or later
+    edition (see :mod:`nhs_oversight.sources.editions`). Replaced editions stay stored.
+``raw_ae_monthly``, ``raw_rtt``, ``raw_cwt``, ``raw_beds``, ``raw_ods``
+    the readers' tidy tables, each row tagged with its file's ``sha256``.
+``published_metrics``
+    published NOF values: ``sha256, org_code, org_name, trust_type, metric_id, period, value``.
+
+Derivation reads temporary views named after the sources (``ae_monthly``, ``rtt``, ...) that
+select the current edition of every month.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nhs_oversight.errors import InputError, OptionError
+from nhs_oversight.periods import Quarter
+from nhs_oversight.sources.common import MissingReport
+from nhs_oversight.sources.editions import Candidate, Edition, edition_of, winner
+
+SCHEMA_VERSION = 1
+
+#: Raw kinds stored, with their table.
+RAW_TABLES = {
+    "ae_monthly": "raw_ae_monthly",
+    "rtt": "raw_rtt",
+    "cwt": "raw_cwt",
+    "beds": "raw_beds",
+    "ods": "raw_ods",
+}
+PUBLISHED_KIND = "nof_published"
+PUBLISHED_COLUMNS = ["org_code", "org_name", "trust_type", "metric_id", "period", "value"]
+
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS history_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS source_files (
+        sha256 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, part VARCHAR,
+        edition VARCHAR, revised BOOLEAN, stamp VARCHAR, periods VARCHAR, first_period DATE,
+        last_period DATE, rows BIGINT, loaded_at TIMESTAMP, seq BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS editions (
+        kind VARCHAR, part VARCHAR, period DATE, sha256 VARCHAR, PRIMARY KEY (kind, part, period))""",
+    """CREATE TABLE IF NOT EXISTS published_metrics (
+        sha256 VARCHAR, org_code VARCHAR, org_name VARCHAR, trust_type VARCHAR, metric_id VARCHAR,
+        period VARCHAR, value DOUBLE, period_start DATE)""",
+]
+
+
+def default_path() -> Path:
+    """``history.duckdb`` in the user's data folder (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("nhs-oversight", appauthor=False)) / "history.duckdb"
+
+
+@contextmanager
+def open_db(path: str | Path | None = None, read_only: bool = False) -> Iterator[Any]:
+    """Open (creating if writable) the history database; close it afterwards.
+
+    Raises
+    ------
+    OptionError
+        No database at ``path`` (when reading), a database in use by another process, or a file
+        that is not a history database of this version.
+    """
+    import duckdb
+
+    target = Path(path) if path else default_path()
+    if read_only and not target.exists():
+        raise OptionError(f"no history database at {target}; load files first with `oversight ingest`")
+    if not read_only and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        text = str(exc).splitlines()[0]
+        if "lock" in text.lower():
+            raise OptionError(f"the history database {target} is in use by another process") from None
+        raise OptionError(f"cannot open the history database {target}: {text}") from None
+    except duckdb.Error as exc:
+        raise OptionError(f"{target} is not a DuckDB database: {str(exc).splitlines()[0]}") from None
+    try:
+        if not read_only:
+            _ensure_schema(con)
+        _check_version(con, target)
+        yield con
+    finally:
+        con.close()
+
+
+def _ensure_schema(con: Any) -> None:
+    for ddl in _DDL:
+        con.execute(ddl)
+    con.execute(
+        "INSERT INTO history_meta SELECT 'schema_version', ? WHERE NOT EXISTS "
+        "(SELECT 1 FROM history_meta WHERE key = 'schema_version')",
+        [str(SCHEMA_VERSION)],
+    )
+
+
+def _check_version(con: Any, target: Path) -> None:
+    try:
+        row = con.execute("SELECT value FROM history_meta WHERE key = 'schema_version'").fetchone()
+    except Exception:
+        raise OptionError(f"{target} is not an nhs-oversight history database") from None
+    if row is None or int(row[0]) > SCHEMA_VERSION:
+        raise OptionError(f"{target} was written by a newer version (schema {row[0] if row else '?'})")
+
+
+@dataclass
+class LoadResult:
+    """What happened to one file."""
+
+    name: str
+    sha256: str
+    kind: str
+    status: str  # "loaded" or "already loaded"
+    rows: int
+    periods: list[str]
+    notes: list[str]
+
+
+def _sql_type(series: pd.Series, column: str) -> str:
+    if column == "period" or column.endswith("_date"):
+        return "DATE"
+    if pd.api.types.is_bool_dtype(series):
+        return "BOOLEAN"
+    if pd.api.types.is_integer_dtype(series):
+        return "BIGINT"
+    if pd.api.types.is_float_dtype(series):
+        return "DOUBLE"
+    return "VARCHAR"
+
+
+def _create_raw_table(con: Any, table: str, frame: pd.DataFrame) -> None:
+    cols = ", ".join(f'"{c}" {_sql_type(frame[c], c)}' for c in frame.columns)
+    con.execute(f'CREATE TABLE IF NOT EXISTS {table} (sha256 VARCHAR, {cols})')
+
+
+def _insert_frame(con: Any, table: str, frame: pd.DataFrame, sha: str) -> None:
+    columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "sha256"]
+    missing = [c for c, _ in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"cannot store in {table}: columns {missing} absent (reader changed?)")
+    con.register("_incoming", frame)
+    select = ", ".join(f'CAST("{c}" AS {t})' for c, t in columns)
+    names = ", ".join(f'"{c}"' for c, _ in columns)
+    con.execute(f"INSERT INTO {table} (sha256, {names}) SELECT ?, {select} FROM _incoming", [sha])
+    con.unregister("_incoming")
+
+
+def _next_seq(con: Any) -> int:
+    return int(con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM source_files").fetchone()[0])
+
+
+def _claim(con: Any, kind: str, part: str, periods: Sequence[pd.Timestamp], sha: str, name: str,
+           edition: Edition, seq: int) -> list[str]:
+    """Make this file the current edition of each period unless a better edition is there."""
+    notes = []
+    for period in periods:
+        day = pd.Timestamp(period).date()
+        row = con.execute(
+            "SELECT e.sha256, f.name, f.revised, f.stamp, f.seq FROM editions e JOIN source_files f "
+            "ON f.sha256 = e.sha256 WHERE e.kind = ? AND e.part = ? AND e.period = ?",
+            [kind, part, day],
+        ).fetchone()
+        new = Candidate(name, edition, seq)
+        if row is None:
+            con.execute("INSERT INTO editions VALUES (?, ?, ?, ?)", [kind, part, day, sha])
+            continue
+        old = Candidate(row[1], Edition(bool(row[2]), row[3] or ""), int(row[4]))
+        best = winner([old, new])
+        label = f"{day:%b %Y}" + (f" {part}" if part else "")
+        if best is new:
+            con.execute(
+                "UPDATE editions SET sha256 = ? WHERE kind = ? AND part = ? AND period = ?", [sha, kind, part, day]
+            )
+            notes.append(f"{label}: {name} ({edition.describe()}) replaces {old.name} ({old.edition.describe()})")
+        else:
+            notes.append(f"{label}: {old.name} ({old.edition.describe()}) still counts over {name} ({edition.describe()})")
+    return notes
+
+
+def _record_file(con: Any, sha: str, name: str, kind: str, part: str, edition: Edition,
+                 periods: list[str], first: Any, last: Any, rows: int, seq: int) -> None:
+    con.execute(
+        "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [sha, name, kind, part, edition.describe(), edition.revised, edition.stamp, ",".join(periods),
+         first, last, rows, datetime.now(UTC).replace(tzinfo=None), seq],
+    )
+
+
+def ingest_files(
+    paths: Sequence[str | Path],
+    db: str | Path | None = None,
+    missing: MissingReport | None = None,
+    on_read: Any = None,
+) -> list[LoadResult]:
+    """Load raw files into the history database in one transaction.
+
+    Every file is read and validated before the database is touched. Files already loaded
+    (same SHA-256) are skipped.
+
+    Parameters
+    ----------
+    paths : raw CSV files of any kind recognised by :func:`nhs_oversight.sources.raw.detect_kind`.
+    db : database path (:func:`default_path` by default).
+    missing : collects suppressed cells read as missing.
+    on_read : optional callback ``f(path)`` called after each file is read (progress).
+    """
+    from nhs_oversight.derive.inputs import part_of
+    from nhs_oversight.sources.raw import read_raw, sha256_of
+
+    with open_db(db) as con:
+        known = {r[0] for r in con.execute("SELECT sha256 FROM source_files").fetchall()}
+    results: list[LoadResult] = []
+    pending = []
+    seen: set[str] = set()
+    for p in paths:
+        sha = sha256_of(p)
+        if sha in known or sha in seen:
+            results.append(LoadResult(Path(p).name, sha, "", "already loaded", 0, [], []))
+        else:
+            raw = read_raw(p, missing)
+            seen.add(sha)
+            pending.append(raw)
+            results.append(LoadResult(raw.name, sha, raw.kind, "loaded", len(raw.frame), [], list(raw.warnings)))
+        if on_read:
+            on_read(p)
+    if not pending:
+        return results
+    by_sha = {r.sha256: r for r in results}
+    with open_db(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for raw in pending:
+                table = RAW_TABLES[raw.kind]
+                frame = raw.frame
+                _create_raw_table(con, table, frame)
+                _insert_frame(con, table, frame, raw.sha256)
+                seq = _next_seq(con)
+                months = raw.months
+                periods = [f"{m:%Y-%m}" for m in months]
+                part = part_of(raw)
+                _record_file(con, raw.sha256, raw.name, raw.kind, part, raw.edition, periods,
+                             months[0].date() if months else None, months[-1].date() if months else None,
+                             len(frame), seq)
+                # the ODS list has no month: it is one edition, the latest counts
+                claims = months if months else [pd.Timestamp("1900-01-01")]
+                by_sha[raw.sha256].notes.extend(_claim(con, raw.kind, part, claims, raw.sha256, raw.name, raw.edition, seq))
+                by_sha[raw.sha256].periods = periods
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return results
+
+
+def _frame_sha(df: pd.DataFrame) -> str:
+    data = df[PUBLISHED_COLUMNS].to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def ingest_published(con_or_db_path: Any, tidy_df: pd.DataFrame, source_meta: dict[str, Any]) -> LoadResult:
+    """Store a published NOF file that has already been read into long form.
+
+    Parameters
+    ----------
+    con_or_db_path : an open DuckDB connection to a history database, or its path.
+    tidy_df : columns ``org_code, org_name, trust_type, metric_id, period, value``; ``period`` a
+        quarter such as ``2025/26 Q1``; one row per organisation x metric x period.
+    source_meta : ``name`` (the file name; required), optionally ``sha256`` of the file's bytes
+        (else a hash of the rows), ``revised`` (bool) and ``stamp`` (revision stamp); when absent
+        the edition is read from the name (``...-v2`` counts as a revision).
+
+    Returns
+    -------
+    LoadResult; loading the same content again returns status ``already loaded`` and changes
+    nothing. For each (trust types, quarter) the revised or later file counts.
+    """
+    name = str(source_meta.get("name") or "")
+    if not name:
+        raise OptionError("source_meta needs the file name under 'name'")
+    lacking = [c for c in PUBLISHED_COLUMNS if c not in tidy_df.columns]
+    if lacking:
+        raise InputError(f"published table lacks column(s) {', '.join(lacking)}", file=name, column=lacking[0])
+    df = tidy_df[PUBLISHED_COLUMNS].copy()
+    for c in ("org_code", "org_name", "trust_type", "metric_id", "period"):
+        df[c] = df[c].astype(str).str.strip()
+    df["org_code"] = df["org_code"].str.upper()
+    quarters = {}
+    for text in df["period"].unique():
+        try:
+            quarters[text] = str(Quarter.parse(text))
+        except OptionError:
+            raise InputError(f"period {text!r} is not a quarter like 2025/26 Q1", file=name, column="period") from None
+    df["period"] = df["period"].map(quarters)
+    df["period_start"] = pd.to_datetime(df["period"].map(lambda q: Quarter.parse(q).months[0]))
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    dup = df.duplicated(["org_code", "metric_id", "period"])
+    if dup.any():
+        r = df[dup].iloc[0]
+        raise InputError(f"duplicate row for {r['org_code']} {r['metric_id']} {r['period']}", file=name)
+    sha = str(source_meta.get("sha256") or _frame_sha(df))
+    if "revised" in source_meta:
+        edition = Edition(bool(source_meta["revised"]), str(source_meta.get("stamp", "")))
+    else:
+        edition = edition_of(name)
+        if not edition.revised:
+            import re
+
+            m = re.search(r"[-_]v(\d+)(?:\.|$|[-_])", name, re.I)
+            if m and int(m.group(1)) > 1:
+                edition = Edition(True, m.group(1).zfill(8))
+    part = ",".join(sorted(df["trust_type"].unique()))
+    periods = sorted(df["period"].unique())
+    firsts = [pd.Timestamp(Quarter.parse(q).months[0]) for q in periods]
+
+    def load(con: Any) -> LoadResult:
+        if con.execute("SELECT 1 FROM source_files WHERE sha256 = ?", [sha]).fetchone():
+            return LoadResult(name, sha, PUBLISHED_KIND, "already loaded", 0, periods, [])
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("_published", df)
+            con.execute(
+                "INSERT INTO published_metrics SELECT ?, org_code, org_name, trust_type, metric_id, period, "
+                "CAST(value AS DOUBLE), CAST(period_start AS DATE) FROM _published",
+                [sha],
+            )
+            con.unregister("_published")
+            seq = _next_seq(con)
+            _record_file(con, sha, name, PUBLISHED_KIND, part, edition, periods,
+                         min(firsts).date(), max(firsts).date(), len(df), seq)
+            notes = _claim(con, PUBLISHED_KIND, part, firsts, sha, name, edition, seq)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return LoadResult(name, sha, PUBLISHED_KIND, "loaded", len(df), periods, notes)
+
+    if isinstance(con_or_db_path, str | Path):
+        with open_db(con_or_db_path) as con:
+            return load(con)
+    _ensure_schema(con_or_db_path)
+    return load(con_or_db_path)
+
+
+def current_views(con: Any) -> set[str]:
+    """Create temp views of the current edition of each raw source; return the sources present."""
+    present = set()
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    for kind, table in RAW_TABLES.items():
+        if table not in tables:
+            continue
+        cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "sha256"]
+        select = ", ".join(f'r."{c}"' for c in cols)
+        if kind == "ods":
+            where = "e.kind = 'ods' AND e.sha256 = r.sha256"
+        else:
+            where = f"e.kind = '{kind}' AND e.sha256 = r.sha256 AND e.period = r.period"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT {select} FROM {table} AS r JOIN editions AS e ON {where}")
+        present.add(kind)
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW published AS SELECT p.*, f.name AS file FROM published_metrics AS p "
+        "JOIN source_files AS f ON f.sha256 = p.sha256 "
+        "JOIN editions AS e ON e.kind = f.kind AND e.part = f.part AND e.sha256 = p.sha256 "
+        "AND e.period = p.period_start"
+    )
+    return present
+
+
+def files(db: str | Path | None = None) -> pd.DataFrame:
+    """The ``source_files`` table, in load order."""
+    with open_db(db, read_only=True) as con:
+        return con.execute("SELECT * FROM source_files ORDER BY seq").df()
+
+
+def derive_from_db(
+    db: str | Path | None = None,
+    quarter: str | Quarter | None = None,
+    metrics: Sequence[str] | None = None,
+    successors: pd.DataFrame | None = None,
+    allow_partial: bool = False,
+    trusts_only: bool = False,
+) -> Any:
+    """Derive quarterly metrics from what is in the history database (current editions)."""
+    from nhs_oversight.derive.runner import run
+
+    with open_db(db, read_only=True) as con:
+        present = current_views(con) - {"ods"}
+        restrict = None
+        if trusts_only:
+            if "ods" not in current_views(con):
+                raise OptionError("--trusts-only needs an ODS etr trust list in the history database")
+            restrict = {r[0] for r in con.execute("SELECT org_code FROM ods").fetchall()}
+        result = run(con, present, quarter, list(metrics) if metrics else None, successors, allow_partial, restrict)
+        result.inputs = con.execute(
+            "SELECT name AS file, kind, sha256, edition, periods AS months FROM source_files ORDER BY seq"
+        ).df().to_dict("records")
+        return result
+
+
+HISTORY_COLUMNS = ["org_code", "metric_id", "period", "value", "numerator", "denominator", "source"]
+
+
+def org_history(
+    org: str,
+    db: str | Path | None = None,
+    metrics: Sequence[str] | None = None,
+    allow_partial: bool = False,
+) -> tuple[pd.DataFrame, list[str]]:
+    """One organisation's metrics over quarters: derived from raw files and as published.
+
+    Returns
+    -------
+    (table, notes). The table has :data:`HISTORY_COLUMNS`, sorted by metric then quarter;
+    ``source`` is ``derived (<definition>.sql)`` or ``published (<file>)``. Published rows include
+    segments and scores (``OF5000`` adjusted segment, ``OF5005`` final segment, ...).
+    """
+    from nhs_oversight.derive.runner import run
+    from nhs_oversight.derive.successors import KNOWN_SUCCESSIONS
+
+    code = org.strip().upper()
+    notes: list[str] = []
+    for pred, succ, since, _ in KNOWN_SUCCESSIONS:
+        if pred == code:
+            notes.append(f"{pred} merged into {succ} from {since}; its activity is reported under {succ}")
+    frames = []
+    with open_db(db, read_only=True) as con:
+        present = current_views(con) - {"ods"}
+        if present:
+            try:
+                derived = run(con, present, None, list(metrics) if metrics else None, None, allow_partial, {code})
+            except OptionError as exc:
+                notes.append(str(exc))
+            else:
+                notes.extend(derived.notes)
+                d = derived.values
+                d = d.assign(source="derived (" + d["definition"] + ".sql)")
+                frames.append(d[HISTORY_COLUMNS])
+        pub = con.execute(
+            "SELECT org_code, metric_id, period, value, file FROM published WHERE org_code = ?", [code]
+        ).df()
+        if metrics:
+            pub = pub[pub["metric_id"].str.upper().isin({m.upper() for m in metrics})]
+        if len(pub):
+            pub = pub.assign(numerator=float("nan"), denominator=float("nan"), source="published (" + pub["file"] + ")")
+            frames.append(pub[HISTORY_COLUMNS])
+    if not frames or all(f.empty for f in frames):
+        return pd.DataFrame(columns=HISTORY_COLUMNS), notes
+    table = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+    table["_q"] = table["period"].map(lambda t: Quarter.parse(t))
+    table = table.sort_values(["metric_id", "_q", "source"]).drop(columns="_q").reset_index(drop=True)
+    return table, notes
