@@ -114,6 +114,15 @@ def funnel_chart(
     )
 
 
+def accessible_svg(svg: str, title: str, description: str) -> str:
+    """Give an SVG a role, a <title> and a <desc>, so screen readers announce the text alternative."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    end = svg.index(">", svg.index("<svg")) + 1
+    opening = svg[:end - 1] + f' role="img" aria-label={quoteattr(title)}>'
+    return opening + f"<title>{escape(title)}</title><desc>{escape(description)}</desc>" + svg[end:]
+
+
 def save_chart(chart: Any, fmt: str, output: str | Path | None) -> str | None:
     """Render to SVG or PNG offline; write atomically, or return SVG text when no output path."""
     import vl_convert as vlc
@@ -122,7 +131,8 @@ def save_chart(chart: Any, fmt: str, output: str | Path | None) -> str | None:
 
     spec = chart.to_json()
     if fmt == "svg":
-        svg = vlc.vegalite_to_svg(spec)
+        title = chart.title.text if hasattr(chart.title, "text") else str(chart.title or "")
+        svg = accessible_svg(vlc.vegalite_to_svg(spec), str(title), str(chart.description or ""))
         if output:
             atomic_write_text(output, svg)
             return None

@@ -371,6 +371,8 @@ def funnel(
         theta0 = float(o.sum() / m.sum()) if kind == "proportion" else 1.0
     else:
         theta0 = float(target)
+    if kind == "proportion" and target is None and theta0 in (0.0, 1.0):
+        raise OptionError(f"every unit has {'no' if theta0 == 0 else 'only'} events: there is nothing to compare")
     if kind == "proportion" and not 0 < theta0 < 1:
         raise OptionError(f"target proportion must be between 0 and 1, not {theta0}")
     value = o / m
