@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from nhs_oversight.engine import AssessOptions, Assessment
+from nhs_oversight.engine import Assessment, AssessOptions
 from nhs_oversight.engine import assess as _assess
 from nhs_oversight.frameworks import Framework
 from nhs_oversight.frameworks import load_framework as _load_framework

@@ -45,6 +45,7 @@ COMMAND_MODULES = [
     "funnel",
     "culture",
     "spc",
+    "derive", "ingest", "history", "synth_ecds",
 ]
 
 

@@ -189,7 +189,7 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
             draws = np.random.default_rng(seed + int(sid[2:]) + 7).choice([1.0, 2.0, 3.0, 4.0], size=len(orgs), p=probs)
             for i in np.flatnonzero(reporting):
                 rows.append(_row(orgs.iloc[i], metric, sid, float(draws[i]), "score", "latest", quarter, unrounded=np.nan))
-        plan_reporting, plan = values_by_metric["OF0079"]
+        _, plan = values_by_metric["OF0079"]
         deficit = (np.round(plan, 2) < 0) | orgs["deficit_support"].to_numpy()
         rsp = latent < np.quantile(latent, 0.07)
         for i in range(len(orgs)):

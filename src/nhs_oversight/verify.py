@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nhs_oversight.engine import AssessOptions, Assessment, assess
+from nhs_oversight.engine import Assessment, AssessOptions, assess
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.inputs import OversightInputs
 

@@ -61,7 +61,7 @@ def fetch(dest: Path, timeout: float = 20.0) -> list[Path]:
         raise FetchError(f"no NOF CSV links found on {LANDING_PAGE}; the page layout may have changed")
     dest.mkdir(parents=True, exist_ok=True)
     written = []
-    for key, url in sorted(links.items()):
+    for _key, url in sorted(links.items()):
         target = dest / url.rsplit("/", 1)[-1]
         atomic_write_bytes(target, get(url))
         written.append(target)

@@ -86,10 +86,15 @@ def assess(inputs: OversightInputs, framework: Framework, options: AssessOptions
     national = present_types >= {t.id for t in framework.trust_types}
     if not national:
         absent = [t.label for t in framework.trust_types if t.id not in present_types]
-        warnings.append(
-            f"the input does not hold the whole nation (no {', '.join(absent)}): metrics scored over every "
-            "trust type and the segment cut points need the national population"
-        )
+        missing = {t.id for t in framework.trust_types} - present_types
+        seg = framework.segmentation
+        needs = []
+        if any(m.is_pooled and set(m.trust_types) & missing for m in framework.metrics):
+            needs.append("metrics scored over every trust type")
+        if seg.method == "quartiles" and seg.population == "national":
+            needs.append("the segment cut points")
+        why = f": {' and '.join(needs)} need the national population" if needs else ""
+        warnings.append(f"the input does not hold the whole nation (no {', '.join(absent)}){why}")
     published = _PublishedIndex(inputs.published)
     metrics = _score_all(inputs, framework, options, codes, types, present_types, published, warnings)
     summary, domains, cutpoints = _aggregate(inputs, framework, options, orgs, metrics, national, published, warnings)
@@ -296,6 +301,17 @@ def _resolve_cutpoints(name, scores_2dp, framework, options, national, published
     return CutPoints(quartile_cutpoints(scores_2dp, method), "quartiles of the input", n)
 
 
+def _within_type_cutpoints(scores, types, framework: Framework) -> CutPoints:
+    """Quartiles of each trust type's own averages (a framework option; the published method pools all types)."""
+    method = framework.segmentation.quantile_method
+    groups = [t.id for t in framework.trust_types if (types == t.id).any()]
+    by_group = tuple((g, quartile_cutpoints(scores[types == g], method)) for g in groups)
+    sizes = ", ".join(f"{g} n={int((~np.isnan(scores[types == g])).sum())}" for g in groups)
+    detail = f"each trust type's own quartiles ({sizes}); the values shown pool every type, for reference only"
+    n = int((~np.isnan(scores)).sum())
+    return CutPoints(quartile_cutpoints(scores, method), "quartiles within trust type", n, detail, by_group)
+
+
 def _pairs(published: _PublishedIndex, codes, score_field, segment_field):
     s, g = published.values(score_field, codes), published.values(segment_field, codes)
     return None if s is None or g is None else (s, g)
@@ -329,11 +345,6 @@ def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFram
             row=int(first.rsplit("row ", 1)[1]) if ":row" in first else None,
             column="Metric_ID",
         )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        avg = np.bincount(pos, weights=w * x, minlength=n_orgs) / np.bincount(pos, weights=w, minlength=n_orgs)
-    avg_2dp = round_half_up(avg, 2)
-    seg_scores = avg_2dp if seg_spec.score == "rounded" else avg
-
     # domain scores: the same weighted mean within each domain (context, not used for the segment)
     k = len(domain_ids)
     cell = pos * k + dom
@@ -341,10 +352,21 @@ def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFram
         d_score = (np.bincount(cell, weights=w * x, minlength=n_orgs * k) / np.bincount(cell, weights=w, minlength=n_orgs * k)).reshape(n_orgs, k)
     d_count = np.bincount(cell, minlength=n_orgs * k).reshape(n_orgs, k)
 
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if framework.average.of == "domains":  # each domain the organisation has counts equally
+            has = d_count > 0
+            avg = np.where(has, d_score, 0.0).sum(axis=1) / has.sum(axis=1)
+        else:
+            avg = np.bincount(pos, weights=w * x, minlength=n_orgs) / np.bincount(pos, weights=w, minlength=n_orgs)
+    avg_2dp = round_half_up(avg, 2)
+    seg_scores = avg_2dp if seg_spec.score == "rounded" else avg
+
     ids = framework.summary_ids
     upper = seg_spec.boundary == "upper_inclusive"
-    cutpoints = {
-        "overall": _resolve_cutpoints(
+    if seg_spec.method == "quartiles" and seg_spec.population == "trust_type" and options.cutpoints is None:
+        overall = _within_type_cutpoints(seg_scores, types, framework)
+    else:
+        overall = _resolve_cutpoints(
             "overall",
             seg_scores,
             framework,
@@ -355,8 +377,8 @@ def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFram
             options.cutpoints,
             seg_spec.thresholds if seg_spec.method == "thresholds" else None,
         )
-    }
-    unadjusted = segment_of(seg_scores, cutpoints["overall"].values, upper)
+    cutpoints = {"overall": overall}
+    unadjusted = segment_of(seg_scores, overall.for_groups(types), upper)
 
     dom_parts: dict[str, list[np.ndarray]] = defaultdict(list)
     ds = seg_spec.domains
@@ -460,5 +482,9 @@ def _flags(flags: pd.DataFrame, codes: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _as_int(x: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers with missing values kept missing (nullable Int64)."""
     x = np.asarray(x, dtype=float)
-    return pd.array(np.where(np.isnan(x), 0, np.rint(x)).astype(int), dtype="Int64").where(~np.isnan(x), pd.NA) if np.isnan(x).any() else pd.array(np.rint(x).astype(int), dtype="Int64")
+    missing = np.isnan(x)
+    arr = pd.array(np.where(missing, 0, np.rint(x)).astype(int), dtype="Int64")
+    arr[missing] = pd.NA
+    return arr

@@ -34,6 +34,31 @@ def competition_rank(better: np.ndarray, tie_break: np.ndarray | None = None) ->
     return ranks
 
 
+def competition_rank_rows(better: np.ndarray) -> np.ndarray:
+    """:func:`competition_rank` applied to every row of a 2-D array at once (e.g. draws x trusts).
+
+    Values must be finite; rank 1 = largest in its row.
+
+    Examples
+    --------
+    >>> competition_rank_rows(np.array([[3.0, 5.0, 5.0, 1.0], [1.0, 2.0, 3.0, 3.0]])).tolist()
+    [[3, 1, 1, 4], [4, 3, 1, 1]]
+    """
+    b = np.asarray(better, dtype=float)
+    m, n = b.shape
+    if n == 0:
+        return np.zeros((m, 0), dtype=int)
+    order = np.argsort(-b, axis=1, kind="stable")
+    s = np.take_along_axis(b, order, axis=1)
+    new = np.ones((m, n), dtype=bool)
+    new[:, 1:] = s[:, 1:] != s[:, :-1]
+    positions = np.broadcast_to(np.arange(1, n + 1), (m, n))
+    ranks_sorted = np.maximum.accumulate(np.where(new, positions, 0), axis=1)
+    ranks = np.empty((m, n), dtype=int)
+    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
+    return ranks
+
+
 def percentile_scores(ranks: np.ndarray, low: float, high: float) -> np.ndarray:
     """Spread ranks evenly from ``low`` (rank 1) to ``high`` (rank N): low + (high-low)(r-1)/(N-1)."""
     n = len(ranks)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nhs_oversight.engine.ranking import competition_rank, percentile_scores
 from nhs_oversight.frameworks.model import (
     OPERATORS,
     BandedScoring,
@@ -18,7 +19,6 @@ from nhs_oversight.frameworks.model import (
     PublishedScoring,
     RankedScoring,
 )
-from nhs_oversight.engine.ranking import competition_rank, percentile_scores
 
 RULE_STANDARD = "meets standard"
 RULE_FLOOR = "fails floor"

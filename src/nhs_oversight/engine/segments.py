@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nhs_oversight.engine.ranking import competition_rank
+from nhs_oversight.engine.ranking import competition_rank, competition_rank_rows
 
 
 @dataclass(frozen=True)
@@ -14,17 +14,30 @@ class CutPoints:
     """Three cut points on an average score and where they came from.
 
     ``method`` is one of ``national quartiles``, ``quartiles of the input``, ``fixed``,
-    ``framework thresholds`` or ``implied by published segments``.
+    ``framework thresholds``, ``implied by published segments`` or ``quartiles within trust type``.
+    With ``quartiles within trust type`` each type has its own cut points (``by_group``) and
+    ``values`` holds the quartiles of every organisation pooled, for reference only.
     """
 
     values: tuple[float, float, float]
     method: str
     population_size: int
     detail: str = ""
+    by_group: tuple[tuple[str, tuple[float, float, float]], ...] = ()
 
     def describe(self) -> str:
+        if self.by_group:
+            parts = "; ".join(f"{g} {a:.4g} / {b:.4g} / {c:.4g}" for g, (a, b, c) in self.by_group)
+            return f"{parts} ({self.method})"
         a, b, c = self.values
         return f"{a:.4g} / {b:.4g} / {c:.4g} ({self.method}{', ' + self.detail if self.detail else ''})"
+
+    def for_groups(self, groups: np.ndarray) -> np.ndarray:
+        """The cut points that apply to each organisation, shape (n, 3), given its group (trust type)."""
+        out = np.tile(np.asarray(self.values, dtype=float), (len(groups), 1))
+        for g, cuts in self.by_group:
+            out[np.asarray(groups) == g] = cuts
+        return out
 
 
 def quartile_cutpoints(scores: np.ndarray, method: str = "linear") -> tuple[float, float, float]:
@@ -54,13 +67,20 @@ def implied_cutpoints(scores: np.ndarray, segments: np.ndarray) -> tuple[tuple[f
     return (cuts[0], cuts[1], cuts[2]), "intervals " + " ".join(intervals)
 
 
-def segment_of(scores: np.ndarray, cuts: tuple[float, float, float], upper_inclusive: bool = True) -> np.ndarray:
-    """Segment 1-4 from an average score (lower is better); NaN score gives NaN."""
-    c = np.asarray(cuts)
+def segment_of(scores: np.ndarray, cuts, upper_inclusive: bool = True) -> np.ndarray:
+    """Segment 1-4 from an average score (lower is better); NaN score gives NaN.
+
+    ``cuts`` is three cut points, or one row of three per score (shape ``scores.shape + (3,)``),
+    so that scores of any shape (e.g. draws x organisations) are segmented in one call.
+    """
+    scores = np.asarray(scores, dtype=float)
+    c = np.asarray(cuts, dtype=float)
+    if c.ndim == 1:
+        c = np.broadcast_to(c, (*scores.shape, 3))
     if upper_inclusive:
-        seg = 1 + (scores[:, None] > c[None, :]).sum(axis=1)
+        seg = 1 + (scores[..., None] > c).sum(axis=-1)
     else:
-        seg = 1 + (scores[:, None] >= c[None, :]).sum(axis=1)
+        seg = 1 + (scores[..., None] >= c).sum(axis=-1)
     return np.where(np.isnan(scores), np.nan, seg.astype(float))
 
 
@@ -70,16 +90,34 @@ def apply_override(segment: np.ndarray, flag: np.ndarray, segments: tuple[int, .
     return np.where(applied, float(cap), segment), applied
 
 
+def _league_key(segment: np.ndarray, score_2dp: np.ndarray) -> np.ndarray:
+    """Order of the league table: segment first, then the 2-dp average (both ascending)."""
+    return np.where(np.isnan(segment), np.inf, segment * 100000 + np.rint(score_2dp * 100))
+
+
 def league_rank(groups: np.ndarray, segment: np.ndarray, score_2dp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Competition rank within each group by segment then 2-dp score (both ascending). Returns (rank, group size)."""
     rank = np.full(len(segment), np.nan)
     size = np.full(len(segment), np.nan)
-    key = np.where(np.isnan(segment), np.inf, segment * 100000 + np.rint(score_2dp * 100))
+    key = _league_key(segment, score_2dp)
     for g in np.unique(groups):
         m = (groups == g) & np.isfinite(key)
         rank[m] = competition_rank(-key[m])
         size[m] = m.sum()
     return rank, size
+
+
+def league_rank_draws(groups: np.ndarray, segment: np.ndarray, score_2dp: np.ndarray) -> np.ndarray:
+    """:func:`league_rank` for many draws at once: ``segment`` and ``score_2dp`` are (draws, organisations).
+
+    Every organisation must have a segment and a score (no NaN).
+    """
+    key = _league_key(segment, score_2dp)
+    rank = np.zeros(key.shape, dtype=int)
+    for g in np.unique(groups):
+        m = groups == g
+        rank[:, m] = competition_rank_rows(-key[:, m])
+    return rank
 
 
 def score_rank(groups: np.ndarray, score_2dp: np.ndarray) -> np.ndarray:

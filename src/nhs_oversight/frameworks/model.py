@@ -171,6 +171,13 @@ class Ranking(_Frozen):
 
 
 class Average(_Frozen):
+    """How metric scores become the average score.
+
+    ``of: metrics`` is the published method (weighted mean of metric scores); ``of: domains`` is the
+    mean of the domain scores, each domain counting equally (a what-if variant for comparison).
+    """
+
+    of: Literal["metrics", "domains"] = "metrics"
     minimum_metrics: int = 1
     minimum_metrics_evidence: str = ""
 

@@ -111,6 +111,8 @@ def read_csv(
         ) from None
     if header is not None:
         df.columns = [str(c).strip() for c in df.columns]
+    if df.empty:
+        raise InputError("file has a header but no data rows", file=str(path), row=2)
     return df
 
 

@@ -12,9 +12,14 @@ import pandas as pd
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.inputs import OversightInputs
-from nhs_oversight.sources.common import MissingReport, read_csv
+from nhs_oversight.sources.common import MissingReport
 from nhs_oversight.sources.league_table import looks_like_league_table, read_league_table
-from nhs_oversight.sources.nof import combine_nof_parts, dataset_labels, looks_like_nof, read_nof_frame
+from nhs_oversight.sources.nof import (
+    combine_nof_parts,
+    dataset_labels,
+    looks_like_nof,
+    read_nof_frame,
+)
 from nhs_oversight.sources.wide import looks_like_wide, read_table, read_wide
 
 

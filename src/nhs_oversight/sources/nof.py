@@ -26,7 +26,9 @@ _QUARTER_TEXT = re.compile(r"Q[1-4]\s+\d{4}/\d{2}|\d{4}/\d{2}\s+Q[1-4]")
 
 
 def looks_like_nof(df: pd.DataFrame) -> bool:
-    return {"Trust_code", "Metric_ID", "Value"} <= set(df.columns)
+    """A long NOF file: trust codes plus metric rows (missing columns are then reported by name)."""
+    cols = set(df.columns)
+    return "Trust_code" in cols and "Average_score" not in cols and bool(cols & {"Metric_ID", "Metric_description", "Value"})
 
 
 def _quarter_of(df: pd.DataFrame, path: str) -> str | None:
