@@ -8,6 +8,7 @@ The renderer draws columns computed by :mod:`nhs_oversight.stats.spc`; it comput
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -234,13 +235,33 @@ def summary_chart(summary: pd.DataFrame, *, title: str | None = None) -> Any:
     )
 
 
+def accessible_svg(svg: str, title: str, description: str) -> str:
+    """Give an SVG a ``<title>`` and ``<desc>`` that screen readers announce."""
+    head, sep, rest = svg.partition("<svg ")
+    if not sep:
+        return svg
+    tag_end = rest.index(">")
+    text = (
+        f'<title id="chart-title">{escape(title)}</title>'
+        f'<desc id="chart-desc">{escape(description)}</desc>'
+    )
+    return f'{head}<svg role="img" aria-labelledby="chart-title chart-desc" {rest[: tag_end + 1]}{text}{rest[tag_end + 1 :]}'
+
+
 def chart_bytes(chart: Any, fmt: str) -> bytes:
-    """Render a chart to SVG or PNG without a browser or network (vl-convert)."""
+    """Render a chart to SVG or PNG without a browser or network (vl-convert).
+
+    SVG output carries the chart's title and description as its text alternative.
+    """
     import vl_convert as vlc
 
     spec = chart.to_json()
     if fmt == "svg":
-        return vlc.vegalite_to_svg(spec).encode("utf-8")
+        info = chart.to_dict()
+        title = info.get("title", {})
+        title = title.get("text", "") if isinstance(title, dict) else str(title or "")
+        svg = vlc.vegalite_to_svg(spec)
+        return accessible_svg(svg, title or "Chart", info.get("description", "")).encode("utf-8")
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=2)
     raise OptionError(f"unknown chart format {fmt!r}; choose one of {', '.join(CHART_FORMATS)}")
