@@ -123,6 +123,8 @@ def test_funnel_shmi_ratios(capsys, tmp_path):
          "", ["file is empty"]),
         (["funnel", "--numerator", "deaths", "--denominator", "cases", "--label", "unit"],
          "unit,deaths,cases\nA,11,10\nB,1,10\n", ["row 2", "larger than denominator"]),
+        (["funnel", "--numerator", "deaths", "--denominator", "cases", "--label", "unit"],
+         "unit,deaths,cases\nA,1,10\nA,2,10\n", ["row 2", "duplicate row for unit=A (also at row 3)"]),
         (["culture"], "ODS code,Year,Organisation name,Stress_base,Stress_rate\nR1,2023,X,1,2\n",
          ["row 1", "'Benchmarking group'"]),
         (["culture"], "ODS code,Year,Organisation name,Benchmarking group,Stress_base,Stress_rate\nR1,2023,X,G,1,abc\n",

@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 
 from nhs_oversight.errors import InputError, OptionError
-from nhs_oversight.sources.common import MissingReport, read_csv, require_columns, to_number
+from nhs_oversight.sources.common import (
+    MissingReport,
+    check_duplicates,
+    read_csv,
+    require_columns,
+    to_number,
+)
 
 
 def read_funnel_input(
@@ -15,8 +21,8 @@ def read_funnel_input(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, MissingReport]:
     """Read the columns a funnel plot needs: labels, counts and denominators (or expected counts).
 
-    Suppressed cells are read as missing and reported; negative counts, or a numerator larger
-    than its denominator, are errors naming the row.
+    Suppressed cells are read as missing and reported; a repeated label, a negative count, or a
+    numerator larger than its denominator is an error naming the row.
 
     Returns
     -------
@@ -29,6 +35,8 @@ def read_funnel_input(
     require_columns(df, [label, numerator, base_col], path)
     if df.empty:
         raise InputError("file has a header but no rows", file=str(path))
+    df[label] = df[label].str.strip()
+    check_duplicates(df, [label], path)
     missing = MissingReport()
     o = to_number(df[numerator], path, numerator, missing)
     m = to_number(df[base_col], path, base_col, missing)
@@ -45,4 +53,4 @@ def read_funnel_input(
             i = int(np.flatnonzero(over)[0])
             raise InputError(f"numerator {o[i]:g} is larger than denominator {m[i]:g}",
                              file=str(path), row=i + 2, column=numerator)
-    return df[label].str.strip().to_numpy(dtype=object), o, m, missing
+    return df[label].to_numpy(dtype=object), o, m, missing
