@@ -9,6 +9,7 @@ shared quarter step, and rounds values the NHS way (half up) from exact numerato
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -20,6 +21,9 @@ from nhs_oversight.derive.catalog import SOURCES, Definition, select, shared_sql
 from nhs_oversight.derive.successors import successor_frame
 from nhs_oversight.errors import OptionError
 from nhs_oversight.periods import Quarter
+
+#: Months the calendar table covers; data outside are not placed in any quarter.
+CALENDAR_SPAN = (date(1990, 4, 1), date(2060, 3, 1))
 
 #: Columns of the derived long table.
 OUTPUT_COLUMNS = ["org_code", "metric_id", "period", "value", "numerator", "denominator", "months", "definition"]
@@ -100,6 +104,9 @@ def run(
             f"no metric can be derived from the inputs given (recognised: {given}); "
             f"derivations need one of: {', '.join(SOURCES)}"
         )
+    cal = calendar_frame(*CALENDAR_SPAN)
+    cal["month"] = cal["month"].dt.date
+    con.register("calendar", cal)
     con.execute(f"CREATE OR REPLACE TEMP TABLE monthly AS {_monthly_sql(defs)}")
     cov = con.execute(
         "SELECT definition, period FROM monthly GROUP BY definition, period ORDER BY definition, period"
@@ -114,17 +121,14 @@ def run(
         if not coverage[d.key]
     ]
     if cov.empty:
-        raise OptionError("the inputs hold no rows for the metrics asked for")
+        raise OptionError("nothing to derive: " + "; ".join(notes))
 
-    cal = calendar_frame(min(cov["period"]).date(), max(cov["period"]).date())
-    cal["month"] = cal["month"].dt.date
     defs_frame = pd.DataFrame(
         [(d.key, d.metric_id, d.quarter_rule, d.scale) for d in defs],
         columns=["definition", "metric_id", "quarter_rule", "scale"],
     )
     succ = successor_frame() if successors is None else successors
     con.register("definitions", defs_frame)
-    con.register("calendar", cal)
     if succ.empty:
         succ = pd.DataFrame({"predecessor": pd.Series(dtype=object), "successor": pd.Series(dtype=object)})
     con.register("org_successors", succ)

@@ -1,0 +1,72 @@
+"""``oversight derive``: quarterly NOF metric values from NHS England's raw monthly statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nhs_oversight.commands.common import emit, warn
+
+
+def note(messages: list[str]) -> None:
+    for m in messages:
+        typer.echo(f"note: {m}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("derive")
+    def derive(
+        files: list[Path] = typer.Argument(
+            None, show_default=False,
+            help="Raw files: monthly A&E, RTT provider (admitted, non-admitted, incomplete), Cancer "
+            "Waiting Times, beds sitrep CSVs, an ODS etr list, or record-level Parquet.",
+        ),
+        quarter: str = typer.Option(None, "--quarter", "-q", help="Quarter to derive, e.g. '2025/26 Q1' (default: every complete quarter)."),
+        metric: list[str] = typer.Option(None, "--metric", "-m", help="Metric id to derive (repeat for several; default: all the inputs support)."),
+        fmt: str = typer.Option(None, "--format", help="table, csv, json, xlsx or parquet (default: table, or from --output)."),
+        output: Path = typer.Option(None, "--output", "-o", help="Write to this file (format from --format or the suffix)."),
+        db: Path = typer.Option(None, "--db", help="Derive from a history database (see `oversight ingest`) instead of files."),
+        allow_partial: bool = typer.Option(False, "--allow-partial", help="Keep quarters lacking months (the months column says how many)."),
+        trusts_only: bool = typer.Option(False, "--trusts-only", help="Keep only NHS trusts listed in the ODS etr file given (or ingested)."),
+        as_reported: bool = typer.Option(False, "--as-reported", help="Do not re-attribute merged trusts' activity to their successors."),
+        successors: Path = typer.Option(None, "--successors", help="CSV of mergers (predecessor,successor) to use instead of the built-in list."),
+        list_metrics: bool = typer.Option(False, "--list", help="List the metric definitions and exit."),
+    ) -> None:
+        """Derive quarterly metric values from raw NHS statistics, with SQL definitions.
+
+        Writes one row per organisation, metric and quarter: org_code, metric_id, period (2024/25 Q4),
+        value (rounded half up to the published precision), numerator, denominator, months of
+        data, and the definition file used. When two files cover the same month, the revised or
+        later edition counts.
+        """
+        from nhs_oversight.derive import list_definitions
+        from nhs_oversight.derive.successors import read_successors, successor_frame
+        from nhs_oversight.errors import OptionError
+        from nhs_oversight.render.output import infer_format, write_table
+        from nhs_oversight.sources.common import MissingReport
+
+        fmt = infer_format(output, fmt)
+        if list_metrics:
+            emit(write_table(list_definitions(), fmt, output), output)
+            return
+        if as_reported and successors:
+            raise OptionError("give --as-reported or --successors, not both")
+        succ = successor_frame([]) if as_reported else successor_frame(read_successors(str(successors))) if successors else None
+        missing = MissingReport()
+        if db is not None:
+            if files:
+                raise OptionError("give raw files or --db, not both")
+            from nhs_oversight.history import derive_from_db
+
+            result = derive_from_db(db, quarter, metric, succ, allow_partial, trusts_only)
+        else:
+            if not files:
+                raise OptionError("no input files: give raw NHS statistics files, or --db PATH")
+            from nhs_oversight.derive import derive_files
+
+            result = derive_files(files, quarter, metric, succ, allow_partial, trusts_only, missing)
+        if len(missing):
+            warn([missing.summary()])
+        note(result.notes)
+        emit(write_table(result.values, fmt, output, sheet_name="derived", meta=result.meta()), output)

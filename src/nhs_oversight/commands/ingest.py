@@ -1,0 +1,44 @@
+"""``oversight ingest``: load raw NHS statistics files into the history database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nhs_oversight.commands.common import emit, warn
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ingest")
+    def ingest(
+        files: list[Path] = typer.Argument(..., show_default=False, help="Raw CSV files (A&E monthly, RTT, Cancer Waiting Times, beds sitrep, ODS etr)."),
+        db: Path = typer.Option(None, "--db", help="History database file (default: history.duckdb in your user data folder)."),
+        fmt: str = typer.Option("table", "--format", help="table, csv or json summary of what was loaded."),
+    ) -> None:
+        """Load raw files into the history database: idempotent and all-or-nothing.
+
+        Each file is recorded with its name, SHA-256, kind, months, rows and load time. Loading
+        the same content again changes nothing. Every file is validated before anything is
+        written, and the load is one transaction, so a failure leaves the database as it was.
+        """
+        import pandas as pd
+
+        from nhs_oversight.history import default_path, ingest_files
+        from nhs_oversight.render.output import write_table
+        from nhs_oversight.sources.common import MissingReport
+
+        missing = MissingReport()
+        results = ingest_files(files, db, missing)
+        if len(missing):
+            warn([missing.summary()])
+        for r in results:
+            for n in r.notes:
+                typer.echo(f"note: {n}", err=True)
+        table = pd.DataFrame(
+            [{"file": r.name, "kind": r.kind, "status": r.status, "rows": r.rows,
+              "months": ", ".join(r.periods) if len(r.periods) <= 3 else f"{r.periods[0]} .. {r.periods[-1]} ({len(r.periods)})",
+              "sha256": r.sha256[:12]} for r in results]
+        )
+        emit(write_table(table, fmt, None), None)
+        typer.echo(f"database: {db or default_path()}", err=True)
