@@ -17,6 +17,7 @@ app = typer.Typer(
     name="oversight",
     help="NHS Oversight Framework segmentation: recompute, explain, derive, trend and report.",
     no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -26,13 +27,17 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     """NHS Oversight Framework segmentation: recompute, explain, derive, trend and report."""
     if version:
         from nhs_oversight import __version__
 
         typer.echo(__version__)
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
         raise typer.Exit()
 
 

@@ -46,6 +46,15 @@ class OversightInputs:
     label: str | None = None
     notes: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Text columns as plain Python objects: pandas' Arrow strings are slow to convert to numpy,
+        # and the engine (and every what-if run) reads them as arrays.
+        for name in ("orgs", "values", "published", "flags"):
+            df = getattr(self, name)
+            text = [c for c in df.columns if pd.api.types.is_string_dtype(df[c]) and df[c].dtype != object]
+            if text:
+                object.__setattr__(self, name, df.astype(dict.fromkeys(text, object)))
+
     def without_published(self, keep: set[str] | None = None) -> OversightInputs:
         """A copy with published derived figures removed (all, or all but ``keep`` fields)."""
         pub = self.published

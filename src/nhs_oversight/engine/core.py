@@ -139,8 +139,7 @@ def _score_all(inputs, framework, options, codes, types, present_types, publishe
     v_unit = vals["unit"].fillna("").to_numpy(dtype=object)
     v_tie = vals["tie_rank"].to_numpy(dtype=float)
     v_src = vals["source"].to_numpy(dtype=object)
-    org_index = {c: i for i, c in enumerate(codes)}
-    v_pos = np.fromiter((org_index.get(c, -1) for c in v_code), dtype=int, count=len(v_code))
+    v_pos = pd.Index(codes, dtype=object).get_indexer(v_code)
     if (v_pos < 0).any():
         j = int(np.flatnonzero(v_pos < 0)[0])
         raise InputError(f"metric value for {v_code[j]}, which has no organisation row", file=str(v_src[j]))
@@ -322,15 +321,13 @@ def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFram
     types = orgs["trust_type"].to_numpy(dtype=object)
     n_orgs = len(codes)
     seg_spec = framework.segmentation
-    org_index = {c: i for i, c in enumerate(codes)}
     domain_ids = [d.id for d in framework.domains]
-    domain_index = {d: i for i, d in enumerate(domain_ids)}
 
     use = metrics["in_average"].to_numpy(bool) & ~np.isnan(metrics["score"].to_numpy(float))
-    pos = np.fromiter((org_index[c] for c in metrics["org_code"].to_numpy(dtype=object)[use]), dtype=int)
+    pos = pd.Index(codes, dtype=object).get_indexer(metrics["org_code"].to_numpy(dtype=object)[use])
     w = metrics["weight"].to_numpy(float)[use]
     x = metrics["average_input"].to_numpy(float)[use]
-    dom = np.fromiter((domain_index[d] for d in metrics["domain"].to_numpy(dtype=object)[use]), dtype=int)
+    dom = pd.Index(domain_ids, dtype=object).get_indexer(metrics["domain"].to_numpy(dtype=object)[use])
 
     # step 2: average metric score (weighted; missing metrics leave numerator and denominator)
     n_metrics = np.bincount(pos, minlength=n_orgs)
