@@ -16,7 +16,6 @@ from nhs_oversight.errors import OversightError
 app = typer.Typer(
     name="oversight",
     help="NHS Oversight Framework segmentation: recompute, explain, derive, trend and report.",
-    no_args_is_help=True,
     invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -16,7 +16,6 @@ NOF_FILES = {
     "league-table": "nhs-oversight-framework-league-table.csv",
 }
 LANDING_PAGE = "https://www.england.nhs.uk/nhs-oversight-framework/segmentation-and-league-tables/"
-BASE_URL = "https://www.england.nhs.uk/wp-content/uploads/"
 
 
 class FetchError(OversightError):
@@ -26,13 +25,14 @@ class FetchError(OversightError):
 def find_links(page_html: str) -> dict[str, str]:
     """Pick the CSV download links for each NOF file out of the landing page's HTML."""
     import re
+    from urllib.parse import urljoin
 
     links: dict[str, str] = {}
     for href in re.findall(r'href="([^"]+\.csv)"', page_html, flags=re.I):
         name = href.rsplit("/", 1)[-1].lower()
         for key, stem in NOF_FILES.items():
             if name.startswith(stem.removesuffix(".csv")) and key not in links:
-                links[key] = href if href.startswith("http") else BASE_URL + href.lstrip("/")
+                links[key] = urljoin(LANDING_PAGE, href)
     return links
 
 
