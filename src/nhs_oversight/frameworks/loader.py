@@ -23,8 +23,9 @@ def available_frameworks() -> list[str]:
 
 @lru_cache(maxsize=16)
 def _load_text(text: str, origin: str) -> Framework:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise FrameworkError(f"{origin}: not valid YAML: {exc}") from None
     try:
