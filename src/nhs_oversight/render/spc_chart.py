@@ -58,9 +58,12 @@ def _x_encoding(alt: Any, date: str, dtype: Any, title: str) -> Any:
 
 def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, value_title: str,
            width: int, height: int) -> Any:
+    reason = pts["reason"].astype(str)
     data = pts.assign(
-        point_name=pts["point_type"].map(POINT_NAMES),
-        reason_text=pts["reason"].where(pts["reason"] != "", "common cause"),
+        point_type=pts["point_type"].astype(str),
+        point_name=pts["point_type"].astype(str).map(POINT_NAMES),
+        reason_text=reason.where(reason != "", "common cause"),
+        special_cause=pts["special_cause"].astype(str),
     )
     base = alt.Chart(data)
     x = _x_encoding(alt, date, pts[date].dtype, date)

@@ -79,11 +79,11 @@ def trend_ends(y: np.ndarray, seg: Segments, length: int = 7) -> np.ndarray:
     An equal consecutive value breaks a trend; the first ``length - 1`` points of a segment are
     always 0.
     """
-    d = np.diff(y, prepend=np.nan)
-    not_first = ~seg.is_first()
-    up = run_length((d > 0) & not_first, seg)
-    down = run_length((d < 0) & not_first, seg)
-    return np.where(up >= length - 1, 1, np.where(down >= length - 1, -1, 0))
+    d = np.sign(np.diff(y, prepend=np.nan))
+    d = np.where(seg.same_as_previous(), d, 0)
+    d = np.nan_to_num(d).astype(np.int8)
+    moves = _runs_of_equal_nonzero(d, seg)  # consecutive moves in one direction, ending here
+    return np.where(moves >= length - 1, d, 0).astype(np.int8)
 
 
 def shift_ends(rtm: np.ndarray, seg: Segments, length: int = 7) -> np.ndarray:
@@ -91,8 +91,17 @@ def shift_ends(rtm: np.ndarray, seg: Segments, length: int = 7) -> np.ndarray:
 
     A point exactly on the mean breaks the run and is never part of one.
     """
-    same = np.r_[False, rtm[1:] == rtm[:-1]] & (rtm != 0) & ~seg.is_first()
-    return ((run_length(same, seg) >= length - 1) & (rtm != 0)).astype(int)
+    return (_runs_of_equal_nonzero(np.asarray(rtm), seg) >= length).astype(np.int8)
+
+
+def _runs_of_equal_nonzero(v: np.ndarray, seg: Segments) -> np.ndarray:
+    """Length of the run of equal nonzero values ending at each point (0 where v is 0)."""
+    link = np.empty(len(v), dtype=bool)
+    link[:1] = False
+    np.equal(v[1:], v[:-1], out=link[1:])
+    link &= seg.same_as_previous()
+    runs = run_length(link, seg) + 1
+    return np.where(v != 0, runs, 0)
 
 
 def two_in_three(close: np.ndarray, rtm: np.ndarray, seg: Segments) -> np.ndarray:
@@ -102,16 +111,19 @@ def two_in_three(close: np.ndarray, rtm: np.ndarray, seg: Segments) -> np.ndarra
     too; :func:`part_of_two_in_three` keeps only the close ones.
     """
     n = len(close)
-    idx = np.arange(n)
-    c = np.asarray(close, dtype=int)
-    r = np.asarray(rtm, dtype=int)
-    c_pad = np.r_[c, 0, 0]
-    r_pad = np.r_[r, 0, 0]
-    c3 = c_pad[:n] + c_pad[1 : n + 1] + c_pad[2 : n + 2]
-    r3 = r_pad[:n] + r_pad[1 : n + 1] + r_pad[2 : n + 2]
-    q = (idx + 2 <= seg.last) & (c3 >= 2) & (np.abs(r3) == 3)
-    q_pad = np.r_[False, False, q]
-    return (q_pad[2:] | q_pad[1 : n + 1] | q_pad[:n]).astype(int)
+    out = np.zeros(n, dtype=np.int8)
+    if n < 3:
+        return out
+    c = np.asarray(close, dtype=np.int8)
+    r = np.asarray(rtm, dtype=np.int8)
+    c3 = c[:-2] + c[1:-1] + c[2:]
+    r3 = r[:-2] + r[1:-1] + r[2:]
+    # a window starting at s qualifies if it lies inside one segment
+    q = (c3 >= 2) & (np.abs(r3) == 3) & (seg.last[:-2] >= np.arange(2, n))
+    out[:-2] |= q
+    out[1:-1] |= q
+    out[2:] |= q
+    return out
 
 
 def part_of_two_in_three(two3: np.ndarray, close: np.ndarray) -> np.ndarray:
@@ -132,17 +144,22 @@ def special_cause_codes(
 
     The direction of a trend point is the sign of (next - this) when the next point is part of
     a trend too, else the sign of (this - previous), so a shared peak takes the right-hand side.
+    Codes come in (above, below) pairs, so a code is the rule's first code plus 1 for "below".
     """
     n = len(y)
     pt = np.asarray(part_trend) != 0
-    nxt_in_trend = np.r_[pt[1:], False] & (np.arange(n) < seg.last)
-    forward = np.r_[np.diff(y), 0.0]
+    outside = np.asarray(outside) != 0
+    nxt_in_trend = np.zeros(n, dtype=bool)
+    nxt_in_trend[:-1] = pt[1:]
+    nxt_in_trend &= np.arange(n) < seg.last
+    forward = np.zeros(n)
+    forward[:-1] = np.diff(y)
     backward = np.diff(y, prepend=np.nan)
-    trend_up = np.where(pt & nxt_in_trend, forward, backward) > 0
+    trend_down = ~(np.where(nxt_in_trend, forward, backward) > 0)
 
-    codes = np.full(n, COMMON, dtype=np.int8)
-    codes = np.where(np.asarray(part_shift) != 0, np.where(rtm > 0, SHIFT_ABOVE, SHIFT_BELOW), codes)
-    codes = np.where(np.asarray(part_two3) != 0, np.where(rtm > 0, TWO3_ABOVE, TWO3_BELOW), codes)
-    codes = np.where(pt, np.where(trend_up, TREND_UP, TREND_DOWN), codes)
-    codes = np.where(np.asarray(outside) != 0, np.where(rtm == 1, ABOVE_UCL, BELOW_LCL), codes)
-    return codes.astype(np.int8)
+    rule = np.where(np.asarray(part_shift) != 0, SHIFT_ABOVE, COMMON).astype(np.int8)
+    rule[np.asarray(part_two3) != 0] = TWO3_ABOVE
+    rule[pt] = TREND_UP
+    rule[outside] = ABOVE_UCL
+    below = np.where(rule == TREND_UP, trend_down, np.where(rule == ABOVE_UCL, rtm != 1, rtm <= 0))
+    return (rule + (below & (rule != COMMON))).astype(np.int8)

@@ -77,6 +77,10 @@ class Segments:
         """True on the first point of each segment."""
         return self.position == 0
 
+    def same_as_previous(self) -> np.ndarray:
+        """True where the previous point belongs to the same segment."""
+        return self.position > 0
+
 
 def run_length(cond: np.ndarray, seg: Segments) -> np.ndarray:
     """Number of consecutive True values of ``cond`` ending at each point, within its segment.
@@ -104,8 +108,10 @@ def part_of_window(ends: np.ndarray, seg: Segments, width: int) -> np.ndarray:
 
 
 def segment_sum(values: np.ndarray, seg: Segments) -> np.ndarray:
-    """Sum of ``values`` in each segment (one entry per segment)."""
-    return np.bincount(seg.ids, weights=values, minlength=seg.count)
+    """Sum of ``values`` in each segment (one entry per segment; segments are contiguous)."""
+    if not len(values):
+        return np.zeros(0)
+    return np.add.reduceat(np.asarray(values, dtype=float), seg.starts)
 
 
 def segment_mean(values: np.ndarray, use: np.ndarray, seg: Segments) -> np.ndarray:
@@ -114,11 +120,9 @@ def segment_mean(values: np.ndarray, use: np.ndarray, seg: Segments) -> np.ndarr
     A second pass adds the mean residual, as R's ``mean()`` does, so that a constant series has
     a mean exactly equal to its value (a point "on the mean" matters to the run rule).
     """
-    w = use.astype(float)
-    v = np.where(use, values, 0.0)
-    n = np.bincount(seg.ids, weights=w, minlength=seg.count)
+    n = segment_sum(use, seg)
     with np.errstate(invalid="ignore", divide="ignore"):
-        m = np.bincount(seg.ids, weights=v, minlength=seg.count) / n
+        m = segment_sum(np.where(use, values, 0.0), seg) / n
         resid = np.where(use, values - m[seg.ids], 0.0)
-        m = m + np.bincount(seg.ids, weights=resid, minlength=seg.count) / n
+        m = m + segment_sum(resid, seg) / n
     return m

@@ -12,7 +12,7 @@ from nhs_oversight.errors import InputError, OptionError
 from nhs_oversight.stats.spc import rules as R
 from nhs_oversight.stats.spc.engine import run_spc
 from nhs_oversight.stats.spc.icons import ASSURANCE, ASSURANCE_ICONS, VARIATION_ICONS
-from nhs_oversight.stats.spc.options import DIRECTION_NAMES, SpcOptions, direction_code
+from nhs_oversight.stats.spc.options import SpcOptions, direction_code
 from nhs_oversight.stats.spc.point_type import POINT_TYPES
 
 METHOD = "XmR chart, Making Data Count rules (NHSRplotthedots 0.2.x)"
@@ -22,6 +22,16 @@ def _group_list(group: str | Sequence[str] | None) -> list[str]:
     if group is None:
         return []
     return [group] if isinstance(group, str) else list(group)
+
+
+def _group_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Series number of each row, numbered in sorted order of the group keys."""
+    if not keys:
+        return np.zeros(len(frame), dtype=np.int64)
+    if len(keys) == 1:
+        codes, _ = pd.factorize(frame[keys[0]], sort=True, use_na_sentinel=False)
+        return codes
+    return frame.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
 
 
 def _sort_key(col: pd.Series) -> np.ndarray:
@@ -39,6 +49,15 @@ def _as_dates(values: Sequence[Any], like: pd.Series) -> set[Any]:
         except (ValueError, TypeError) as exc:
             raise OptionError(f"rebase date not understood: {exc}") from None
     return set(values)
+
+
+def _labelled(codes: np.ndarray, names: np.ndarray) -> pd.Categorical:
+    """Text labels from integer codes without building one Python string per row.
+
+    Names may repeat (two codes can share an icon), so the categories are the distinct names.
+    """
+    categories, inverse = np.unique(names.astype(str), return_inverse=True)
+    return pd.Categorical.from_codes(inverse[np.asarray(codes, dtype=np.intp)], categories=categories, validate=False)
 
 
 def _show(d: Any) -> str:
@@ -138,14 +157,22 @@ def spc(
     keep = np.isfinite(y_all)
     if not keep.all():
         warnings.append(f"{int((~keep).sum())} row(s) with a missing value left out of the SPC")
-    frame = data.loc[keep, [*dict.fromkeys(needed)]]
+    frame = data[[*dict.fromkeys(needed)]]
+    if not keep.all():
+        frame = frame.loc[keep]
     y = y_all[keep]
 
-    gcode = frame.groupby(keys, sort=True, dropna=False).ngroup().to_numpy() if keys else np.zeros(len(frame), dtype=int)
+    gcode = _group_codes(frame, keys)
     dkey = _sort_key(frame[date])
-    order = np.lexsort((dkey, gcode))
-    frame = frame.iloc[order].reset_index(drop=True)
-    y, gcode, dkey = y[order], gcode[order], dkey[order]
+    in_order = len(y) < 2 or bool(
+        np.all((gcode[1:] > gcode[:-1]) | ((gcode[1:] == gcode[:-1]) & (dkey[1:] >= dkey[:-1])))
+    )
+    if in_order:
+        frame = frame.reset_index(drop=True)
+    else:
+        order = np.lexsort((dkey, gcode))
+        frame = frame.iloc[order].reset_index(drop=True)
+        y, gcode, dkey = y[order], gcode[order], dkey[order]
 
     same_series = np.r_[False, gcode[1:] == gcode[:-1]]
     dup = same_series & np.r_[False, dkey[1:] == dkey[:-1]]
@@ -209,7 +236,7 @@ def spc(
     for col in carry:
         if col not in out.columns and col != value:
             out[col] = frame[col].to_numpy()
-    out["improvement"] = pd.Series(direction).map(DIRECTION_NAMES).to_numpy()
+    out["improvement"] = _labelled(direction + 1, np.array(["decrease", "neutral", "increase"], dtype=object))
     out["target"] = series_target[series_of_point] if len(y) else np.empty(0)
     out["rebase_group"] = rebase_group
     out["points"] = res.segment_points
@@ -217,13 +244,13 @@ def spc(
     out["amr"] = res.amr
     out["lpl"] = res.lpl
     out["upl"] = res.upl
-    out["special_cause"] = labels[res.special_cause]
+    out["special_cause"] = _labelled(res.special_cause, labels)
     out["special_cause_flag"] = res.special_cause != R.COMMON
-    out["reason"] = reasons[res.special_cause]
-    out["point_type"] = POINT_TYPES[res.point_type]
-    out["variation_icon"] = VARIATION_ICONS[res.variation_icon][series_of_point]
-    out["assurance"] = ASSURANCE[res.assurance][series_of_point]
-    out["assurance_icon"] = ASSURANCE_ICONS[res.assurance][series_of_point]
+    out["reason"] = _labelled(res.special_cause, reasons)
+    out["point_type"] = _labelled(res.point_type, POINT_TYPES)
+    out["variation_icon"] = _labelled(res.variation_icon[series_of_point], VARIATION_ICONS)
+    out["assurance"] = _labelled(res.assurance[series_of_point], ASSURANCE)
+    out["assurance_icon"] = _labelled(res.assurance[series_of_point], ASSURANCE_ICONS)
     out["trial_limits"] = res.trial_limits
     out["no_variation"] = res.no_variation
     out["in_baseline"] = res.in_baseline
