@@ -176,12 +176,12 @@ def spc_chart(
         panels.append(_panel(alt, pts, date, label, _shorten(sentence), value_title, width, height))
     rows = [alt.hconcat(*panels[i : i + columns], spacing=24) for i in range(0, len(panels), columns)]
     chart = alt.vconcat(*rows, spacing=28) if len(rows) > 1 else rows[0]
-    description = title or "Statistical process control chart"
-    description += f" ({meta['method']}, rules {meta['rules']})."
+    title = title or f"Statistical process control: {value_title}"
+    description = f"{title} ({meta['method']}, rules {meta['rules']})."
     if sentences:
         description += " " + " ".join(f"{k}: {v}" for k, v in sentences.items())
     return chart.properties(
-        title=alt.Title(title or "", fontSize=16, anchor="start"),
+        title=alt.Title(title, fontSize=16, anchor="start"),
         description=description,
     ).configure(font=FONT).configure_view(stroke=None)
 
@@ -228,11 +228,12 @@ def summary_chart(summary: pd.DataFrame, *, title: str | None = None) -> Any:
         .encode(y=alt.Y("series:N", sort=order, axis=None), text="latest:N", tooltip=["summary:N"])
         .properties(width=70, height=alt.Step(36), title=alt.Title("Latest", fontSize=11, anchor="end"))
     )
-    description = (title or "SPC summary") + ": variation and assurance icons for " + f"{len(summary)} series. "
+    title = title or "SPC summary: variation and assurance"
+    description = f"{title}: icons for {len(summary)} series. "
     description += " ".join(f"{series_label(r, keys)}: {r['summary']}" for _, r in summary.iterrows())
     return (
         alt.hconcat(icons, values, spacing=6)
-        .properties(title=alt.Title(title or "", fontSize=15, anchor="start"), description=description)
+        .properties(title=alt.Title(title, fontSize=15, anchor="start"), description=description)
         .configure(font=FONT)
         .configure_view(stroke=None)
     )
