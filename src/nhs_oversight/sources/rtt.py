@@ -226,13 +226,16 @@ def _unknown_clock_start(df, header, band_sum, path, warnings, missing) -> np.nd
         return np.zeros(len(df))
 
     def passes(values: np.ndarray) -> bool:
-        ok = ~np.isnan(values) & (values >= band_sum - 0.5)
-        return bool(ok.all()) and bool((np.abs(values - band_sum) <= 0.5).mean() >= 0.5)
+        return bool((~np.isnan(values) & (values >= band_sum - 0.5)).all())
+
+    def fits_as_total(values: np.ndarray) -> bool:
+        # another column is taken for the total only if it also equals the bands in most rows
+        return passes(values) and bool((np.abs(values - band_sum) <= 0.5).mean() >= 0.5)
 
     values = _lenient(df[labelled])
     if not passes(values):
         others = [c for c in SUMMARY if c in header.columns and c != labelled]
-        fits = [c for c in others if passes(_lenient(df[c]))]
+        fits = [c for c in others if fits_as_total(_lenient(df[c]))]
         if len(fits) != 1:
             bad = np.isnan(values) | (values < band_sum - 0.5)
             i = int(np.flatnonzero(bad)[0]) if bad.any() else 0
@@ -305,7 +308,8 @@ def _check_total_function(df: pd.DataFrame, band_cols: list[str], path: str, lab
         raise InputError(f"no Total ({TOTAL_FUNCTION}) row for {code}", file=path, row=line, column=label)
     parts = df[~df["is_total_function"]].groupby("org_code")[band_cols].sum(min_count=1).fillna(0)
     whole = totals.set_index("org_code")[band_cols].fillna(0)
-    diff = (whole - parts.reindex(whole.index).fillna(0)).abs() > 0.5
+    whole = whole[whole.index.isin(parts.index)]  # a provider given only as a Total row has no parts
+    diff = (whole - parts.reindex(whole.index)).abs() > 0.5
     if diff.to_numpy().any():
         code = whole.index[diff.any(axis=1).to_numpy()][0]
         line = int(totals.loc[totals["org_code"].eq(code), "line"].iloc[0])
