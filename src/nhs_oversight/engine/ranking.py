@@ -46,9 +46,12 @@ def competition_rank_rows(better: np.ndarray) -> np.ndarray:
     """
     b = np.asarray(better, dtype=float)
     m, n = b.shape
-    if n == 0:
-        return np.zeros((m, 0), dtype=int)
-    order = np.argsort(-b, axis=1, kind="stable")
+    if n == 0 or m == 0:
+        return np.zeros((m, n), dtype=int)
+    key = b.max() - b  # ascending key, best first
+    if key.max() < 2**15 and np.array_equal(key, np.rint(key)):
+        key = key.astype(np.int16)  # small integers (league keys): numpy sorts these by radix
+    order = np.argsort(key, axis=1, kind="stable")
     s = np.take_along_axis(b, order, axis=1)
     new = np.ones((m, n), dtype=bool)
     new[:, 1:] = s[:, 1:] != s[:, :-1]

@@ -75,13 +75,9 @@ def segment_of(scores: np.ndarray, cuts, upper_inclusive: bool = True) -> np.nda
     """
     scores = np.asarray(scores, dtype=float)
     c = np.asarray(cuts, dtype=float)
-    if c.ndim == 1:
-        c = np.broadcast_to(c, (*scores.shape, 3))
-    if upper_inclusive:
-        seg = 1 + (scores[..., None] > c).sum(axis=-1)
-    else:
-        seg = 1 + (scores[..., None] >= c).sum(axis=-1)
-    return np.where(np.isnan(scores), np.nan, seg.astype(float))
+    above = np.greater if upper_inclusive else np.greater_equal
+    seg = 1.0 + sum(above(scores, c[..., k]).astype(float) for k in range(3))
+    return np.where(np.isnan(scores), np.nan, seg)
 
 
 def apply_override(segment: np.ndarray, flag: np.ndarray, segments: tuple[int, ...], cap: int) -> tuple[np.ndarray, np.ndarray]:
@@ -91,8 +87,11 @@ def apply_override(segment: np.ndarray, flag: np.ndarray, segments: tuple[int, .
 
 
 def _league_key(segment: np.ndarray, score_2dp: np.ndarray) -> np.ndarray:
-    """Order of the league table: segment first, then the 2-dp average (both ascending)."""
-    return np.where(np.isnan(segment), np.inf, segment * 100000 + np.rint(score_2dp * 100))
+    """Order of the league table: segment first, then the 2-dp average (both ascending).
+
+    Averages lie in 1-4, so 100 x average < 1000 and the key is a small integer (sorts fast).
+    """
+    return np.where(np.isnan(segment), np.inf, segment * 1000 + np.rint(score_2dp * 100))
 
 
 def league_rank(groups: np.ndarray, segment: np.ndarray, score_2dp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
