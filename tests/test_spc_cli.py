@@ -59,6 +59,8 @@ def test_summary_json_has_meta(sample, capsys):
     assert payload["meta"]["source"] == str(sample)
     assert payload["meta"]["period"] == "2023-01-01 to 2024-06-01"
     assert payload["meta"]["rules"] == "ptd"
+    assert payload["meta"]["method"].startswith("XmR chart, Making Data Count rules")
+    assert payload["meta"]["version"].startswith("nhs-oversight ")
     rows = {r["org"]: r for r in payload["rows"]}
     # RXX by hand: mean 201/18; moving ranges sum 21 over 16 once the final jump of 19 is
     # screened out (19 >= 3.267 x 40/17), so upl = 201/18 + 2.66 x 21/16 = 14.66 < 25

@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
         and the series' variation and assurance icons; --summary gives the board view; --format
         svg or png draws the charts.
         """
+        from nhs_oversight import __version__
         from nhs_oversight.commands.common import emit, warn
         from nhs_oversight.render.output import infer_format, write_table
         from nhs_oversight.sources.spc_input import format_dates, parse_date, read_series_csv
@@ -86,6 +87,7 @@ def register(app: typer.Typer) -> None:
             "source": str(file),
             "period": f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "",
             **points.attrs["spc"],
+            "version": f"nhs-oversight {__version__}",
         }
         if out_fmt in CHARTS:
             from nhs_oversight.render.spc_chart import spc_chart, summary_chart, write_chart
