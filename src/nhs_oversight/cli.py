@@ -45,10 +45,13 @@ COMMAND_MODULES = [
     "segment",
     "verify",
     "demo",
+    "nowcast",
     "fetch",
     "funnel",
     "culture",
     "spc",
+    "compare",
+    "uncertainty",
     "derive", "ingest", "history", "synth_ecds",
 ]
 

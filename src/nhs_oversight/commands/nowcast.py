@@ -1,0 +1,72 @@
+"""``oversight nowcast``: likely segments for a quarter before NHS England publishes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nhs_oversight.commands import options as opt
+from nhs_oversight.commands.common import emit, warn
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("nowcast")
+    def nowcast_command(
+        raw: list[Path] = typer.Argument(None, help="Raw monthly statistics (A&E, RTT, cancer waiting times, beds).", show_default=False),
+        quarter: str = typer.Option(..., "--quarter", "-q", help="Quarter to nowcast, e.g. '2025/26 Q2'."),
+        published: list[Path] = typer.Option(None, "--published", "-p", help="The latest published NOF data CSVs (carried forward where not derived)."),
+        framework: str = opt.FRAMEWORK,
+        cutpoints: str = opt.CUTPOINTS,
+        fmt: str = typer.Option(None, "--format", help="table, csv, json or xlsx."),
+        output: Path = opt.OUTPUT,
+        status_output: Path = typer.Option(None, "--status-output", help="Also write the per-trust, per-metric status (derived / carried forward / missing) as CSV."),
+    ) -> None:
+        """Score and segment a quarter from derived metrics plus the latest published values.
+
+        Metrics derivable from the raw files take their derived value; every other metric, the
+        deficit and Recovery Support Programme flags and the cut-point evidence are carried forward
+        from the published files and marked so. The output says which metrics were derived, carried
+        or missing.
+        """
+        from nhs_oversight import api
+        from nhs_oversight.derive import derive_files
+        from nhs_oversight.engine import AssessOptions
+        from nhs_oversight.engine.options import parse_cutpoints
+        from nhs_oversight.errors import OptionError
+        from nhs_oversight.nowcast import nowcast
+        from nhs_oversight.periods import Quarter
+        from nhs_oversight.render.output import atomic_write_text, infer_format, write_table
+        from nhs_oversight.render.terminal import league_text
+
+        q = str(Quarter.parse(quarter))
+        if not raw:
+            raise OptionError("no raw files: give monthly A&E, RTT or cancer files for the quarter")
+        if not published:
+            raise OptionError("give the latest published NOF files with --published (their values are carried forward)")
+        fmt = infer_format(output, fmt)
+        fw = api.load_framework(framework)
+        derived = derive_files(raw, q)
+        latest = api.read_inputs(published, fw)
+        result = nowcast(derived.values, latest, q, fw, AssessOptions(cutpoints=parse_cutpoints(cutpoints)), tuple(derived.notes))
+        a = result.assessment
+        warn(result.notes)
+        warn(a.warnings)
+        if status_output:
+            write_table(result.status, "csv", status_output)
+        if fmt == "table":
+            text = league_text(a) + "\nWhere each metric's values come from (organisations):\n" + result.by_metric.to_string(index=False) + "\n"
+            if output:
+                atomic_write_text(output, text)
+                text = None
+            emit(text, output)
+        elif fmt == "xlsx":
+            from nhs_oversight.render.excel import write_workbook
+            from nhs_oversight.render.workbook import method_meta
+
+            write_workbook({"Nowcast": a.league_table(), "Value sources": result.by_metric, "Status": result.status}, output, meta=method_meta(a))
+            emit(None, output)
+        else:
+            table = a.league_table()
+            table.insert(0, "nowcast_quarter", q)
+            emit(write_table(table, fmt, output, meta={**a.provenance(), "nowcast": True, "value_sources": result.by_metric.to_dict("records")}), output)
