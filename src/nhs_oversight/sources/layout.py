@@ -186,13 +186,13 @@ def frame_below(
             raise InputError(
                 "empty cell in a data row", file=grid.path, row=blank_at, column=header.labels[key]
             )
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
+        if len(row) != width:
+            row = (row + [""] * (width - len(row)))[:width] if len(row) < width else row[:width]
         body.append(row)
         lines.append(line)
     wanted = dict(header.columns) | dict(extra or {})
-    data = {canon: [r[j] if j < len(r) else "" for r in body] for canon, j in wanted.items()}
-    df = pd.DataFrame(data, dtype=object)
+    cells = np.array(body, dtype=object).reshape(len(body), width)
+    df = pd.DataFrame({canon: cells[:, j] for canon, j in wanted.items()}, dtype=object)
     df["line"] = np.asarray(lines, dtype=np.int64)
     return df
 
@@ -211,29 +211,34 @@ def numbers(
     thousands separators, padding and a trailing ``%`` are accepted. Anything else is an
     :class:`InputError` naming the file line and the column as written in the file.
     """
+    if not len(columns):
+        return
     lines = df["line"].to_numpy()
-    converted = {}
-    for col in columns:
-        raw = df[col].astype(str).str.strip()
-        text = raw.to_numpy(dtype=object)
-        supp = raw.str.lower().isin(SUPPRESSED_MARKERS).to_numpy()
-        cleaned = raw.str.replace(",", "", regex=False).str.rstrip("%").str.strip()
-        values = pd.to_numeric(cleaned.where(~supp), errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(values) & ~supp
-        label = labels.get(col, col)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise InputError(f"{text[i]!r} is not a number", file=path, row=int(lines[i]), column=label)
-        if not allow_negative and (values < 0).any():
-            i = int(np.flatnonzero(values < 0)[0])
-            raise InputError(f"negative count {text[i]!r}", file=path, row=int(lines[i]), column=label)
-        if missing is not None and supp.any():
-            for line, cell in zip(lines[supp].tolist(), text[supp].tolist(), strict=True):
-                missing.add(path, line, label, cell)
-        converted[col] = values
-    for col, values in converted.items():
-        df[col] = values
-
+    n = len(df)
+    # all columns at once: one flat vector of cells, column after column
+    flat = pd.Series(np.concatenate([df[c].to_numpy(dtype=object) for c in columns]), dtype=object)
+    raw = flat.astype(str).str.strip()
+    text = raw.to_numpy(dtype=object)
+    supp = raw.str.lower().isin(SUPPRESSED_MARKERS).to_numpy()
+    cleaned = raw.str.replace(",", "", regex=False).str.rstrip("%").str.strip()
+    values = pd.to_numeric(cleaned.where(~supp), errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) & ~supp
+    if not allow_negative:
+        bad |= values < 0
+    if bad.any():
+        k = int(np.flatnonzero(bad.reshape(len(columns), n).T.reshape(-1))[0])  # first in file order
+        i, j = divmod(k, len(columns))
+        cell = text[j * n + i]
+        label = labels.get(columns[j], columns[j])
+        what = f"negative count {cell!r}" if np.isfinite(values[j * n + i]) else f"{cell!r} is not a number"
+        raise InputError(what, file=path, row=int(lines[i]), column=label)
+    if missing is not None and supp.any():
+        for k in np.flatnonzero(supp):
+            j, i = divmod(int(k), n)
+            missing.add(path, int(lines[i]), labels.get(columns[j], columns[j]), text[k])
+    block = values.reshape(len(columns), n)
+    for j, col in enumerate(columns):
+        df[col] = block[j]
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T].*)?$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
