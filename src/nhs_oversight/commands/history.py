@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
         fmt = infer_format(output, fmt)
         if list_files:
             table = hist.files(db)
-            table["loaded_at"] = table["loaded_at"].astype(str)
+            for c in ("first_period", "last_period", "loaded_at"):
+                table[c] = table[c].astype(str).replace({"NaT": "", "None": ""})
             emit(write_table(table.drop(columns=["seq"]), fmt, output, sheet_name="files"), output)
             return
         if not org:

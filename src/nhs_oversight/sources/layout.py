@@ -271,15 +271,17 @@ def parse_month(text: str) -> date | None:
 
 def month_column(df: pd.DataFrame, col: str, path: str, label: str) -> pd.Series:
     """Parse a period column into month starts (datetime64), naming the first cell that fails."""
-    texts = df[col].astype(str)
-    cache: dict[str, date | None] = {t: parse_month(t) for t in texts.unique()}
-    for i, t in enumerate(texts):
-        if cache[t] is None:
-            raise InputError(
-                f"{t!r} is not a month", file=path, row=int(df["line"].iloc[i]), column=label,
-                hint="expected e.g. 2024-06-01, 01/06/2024 or June 2024",
-            )
-    return pd.to_datetime(pd.Series([cache[t] for t in texts], index=df.index))
+    texts = df[col].astype(str).str.strip()
+    cache = {t: parse_month(t) for t in texts.unique()}
+    months = texts.map(cache)
+    bad = months.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{texts.iloc[i]!r} is not a month", file=path, row=int(df["line"].iloc[i]), column=label,
+            hint="expected e.g. 2024-06-01, 01/06/2024 or June 2024",
+        )
+    return pd.to_datetime(months)
 
 
 def month_from_name(path: str | Path) -> date | None:
