@@ -15,6 +15,7 @@
 -- * 'last_month' (snapshots such as the waiting list): the quarter's third month only.
 -- * Organisations with a zero denominator (no activity) are left out; a missing (suppressed)
 --   denominator is kept with a missing value.
+-- * No ORDER BY: engines order NULLs differently; the caller sorts.
 WITH mapped AS (
     SELECT
         m.definition,
@@ -59,4 +60,3 @@ SELECT
     definition
 FROM by_quarter
 WHERE denominator IS NULL OR denominator <> 0
-ORDER BY metric_id, org_code, quarter
