@@ -1,0 +1,87 @@
+"""``oversight uncertainty``: how sure each segment and league rank is (Monte Carlo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nhs_oversight.commands import options as opt
+from nhs_oversight.commands.common import emit, warn
+
+FORMATS = ("table", "csv", "json", "xlsx")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("uncertainty")
+    def uncertainty_command(
+        files: list[Path] = opt.FILES,
+        framework: str = opt.FRAMEWORK,
+        cutpoints: str = opt.CUTPOINTS,
+        recompute_all: bool = opt.RECOMPUTE_ALL,
+        draws: int = typer.Option(2000, "--draws", help="Monte Carlo draws (2000: probabilities to about ±0.02)."),
+        seed: int = typer.Option(1, "--seed", help="Random seed; the same seed gives the same result."),
+        method: str = typer.Option("auto", "--method", help="auto, bootstrap (each trust's metric scores) or sampling (needs --counts)."),
+        counts: Path = typer.Option(None, "--counts", help="CSV of org_code, metric_id, numerator, denominator for the sampling method."),
+        stable: float = typer.Option(0.90, "--stable", help="Label 'stable' when P(same segment) is at least this."),
+        probable: float = typer.Option(0.70, "--probable", help="Label 'probable' when P(same segment) is at least this (else 'uncertain')."),
+        fmt: str = typer.Option(None, "--format", help="table, csv, json or xlsx (default: table, or from --output)."),
+        output: Path = opt.OUTPUT,
+        synthetic: bool = opt.SYNTHETIC,
+        quarter: str = opt.QUARTER_SYNTH,
+    ) -> None:
+        """Probability of each segment, stability label, likely range of average score and of rank.
+
+        Bootstrap of each trust's own metric scores (NHS England's method for its published likely
+        ranges); segments re-derived with the quarter's cut points frozen, the financial override
+        applied, and trusts re-ranked within type in every draw. Segment 5 is a programme decision
+        and is unchanged by draws. With a league-table CSV among the files, also reports agreement
+        with NHS England's published ranges.
+        """
+        import json
+
+        from nhs_oversight.errors import OptionError
+        from nhs_oversight.render.output import (
+            atomic_write_text,
+            infer_format,
+            to_jsonable,
+            write_table,
+        )
+        from nhs_oversight.render.uncertainty_text import labelled, uncertainty_text
+        from nhs_oversight.uncertainty import Labels, simulate
+
+        fmt = infer_format(output, fmt)
+        if fmt not in FORMATS:
+            raise OptionError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        if fmt == "xlsx" and not output:
+            raise OptionError("--format xlsx needs --output PATH")
+        labels = Labels(stable=stable, probable=probable)
+        count_table = None
+        if counts is not None:
+            from nhs_oversight.sources.counts import read_counts
+
+            count_table = read_counts(counts)
+        a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
+        u = simulate(a, draws=draws, seed=seed, method=method, labels=labels, counts=count_table)
+        warn(a.warnings)
+        agreement = u.compare_published() if u.has_published_ranges() else None
+        if fmt == "xlsx":
+            from nhs_oversight.render.excel import write_workbook
+
+            sheets = {"uncertainty": labelled(u, u.table)}
+            if agreement is not None:
+                sheets["published ranges"] = agreement.table
+            meta = {**a.provenance(), **{f"uncertainty {k}": v for k, v in u.meta.items()}}
+            write_workbook(sheets, output, meta=meta)
+            emit(None, output)
+            return
+        if fmt == "table":
+            text = uncertainty_text(u, agreement)
+        elif fmt == "json":
+            text = json.dumps(to_jsonable(u.to_dict()), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = write_table(labelled(u, u.table), "csv", None)
+        if output:
+            atomic_write_text(output, text)
+            text = None
+        emit(text, output)
