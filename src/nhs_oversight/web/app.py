@@ -1,0 +1,175 @@
+"""The FastAPI application: every page as HTML and as JSON, read-only, cached, with safe errors.
+
+``create_app(site)`` builds the application from a :class:`~nhs_oversight.web.site.Site`; the
+``oversight serve`` command only builds it and runs uvicorn. Each page is served at its path
+(HTML, or JSON with ``?format=json``) and at the same path under ``/api/`` (JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nhs_oversight.render import html
+from nhs_oversight.render.output import to_jsonable
+from nhs_oversight.web import views
+from nhs_oversight.web.cache import PageCache
+from nhs_oversight.web.errors import BadRequest, NotFound
+from nhs_oversight.web.query import LeagueQuery, check_names, output_format, single
+from nhs_oversight.web.security import SecurityHeaders
+from nhs_oversight.web.site import Site
+from nhs_oversight.web.static import assets
+
+log = logging.getLogger("nhs_oversight.web")
+
+HTML = "text/html; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+ERROR_HEADINGS = {400: "There is a problem with the request", 404: "Page not found", 405: "Method not allowed",
+                  500: "Sorry, there is a problem with the service"}
+
+
+def _params(request: Request) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in request.query_params.multi_items():
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def _wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return True
+    values = request.query_params.getlist("format")
+    return values == ["json"]
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    body = json.dumps(to_jsonable(data), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(body.encode(), status_code=status, media_type=JSON, headers={"cache-control": "no-cache"})
+
+
+def html_response(text: str, status: int = 200) -> Response:
+    return Response(text.encode(), status_code=status, media_type=HTML, headers={"cache-control": "no-cache"})
+
+
+def error_page(site: Site, request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return json_response({"error": {"status": status, "message": message}}, status)
+    page = {"page": "error", "title": ERROR_HEADINGS.get(status, "Error"), "anchor": "error",
+            "heading": ERROR_HEADINGS.get(status, "Error"), "message": message, "meta": views.meta(site)}
+    return html_response(html.render_page(page, status=status, json_url=None), status)
+
+
+def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
+    """The dashboard as an ASGI application (FastAPI inside a page cache and security headers)."""
+    app = FastAPI(title="NHS Oversight Framework", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.site = site
+
+    def page(path: str, params: tuple[str, ...] = ()) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+        """Register a page at ``path`` and ``/api{path}``: the view builds data, then HTML or JSON."""
+
+        def register(view: Callable[..., dict]) -> Callable[..., dict]:
+            def endpoint(request: Request) -> Response:
+                query = _params(request)
+                fmt = output_format(query)
+                if request.url.path.startswith("/api"):
+                    if fmt != "json" and single(query, "format"):
+                        raise BadRequest("pages under /api/ are JSON only; leave out format or give format=json")
+                    fmt = "json"
+                data = view(request, query)
+                if fmt == "json":
+                    return json_response(data)
+                partial = request.state.partial if hasattr(request.state, "partial") else None
+                figs = {} if partial else html.figures(data, **getattr(request.state, "figure_args", {}))
+                api = "/api" + (request.url.path if request.url.path != "/" else "/")
+                text = html.render_page(data, figs=figs, partial=partial, json_url=api + (("?" + request.url.query) if request.url.query else ""))
+                return html_response(text)
+
+            for p in (path, "/api" + (path if path != "/" else "")):
+                app.add_api_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
+            return view
+
+        return register
+
+    @page("/")
+    def overview(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        return views.overview(site)
+
+    @page("/league")
+    def league(request: Request, query: dict) -> dict:
+        q = LeagueQuery.parse(query, site.regions, site.types, site.icbs)
+        if request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true":
+            request.state.partial = "partials/league_results.html"
+        return views.league(site, q)
+
+    @page("/trust/{code}")
+    def trust(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        return views.trust(site, request.path_params["code"])
+
+    @page("/metrics")
+    def metrics(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        return views.metrics_index(site)
+
+    @page("/metric/{metric_id}")
+    def metric(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        data = views.metric(site, request.path_params["metric_id"])
+        funnel = site.funnel(data["metric"]["id"]) if data["funnel"]["available"] else None
+        request.state.figure_args = {"funnel": funnel}
+        return data
+
+    @page("/compare")
+    def compare(request: Request, query: dict) -> dict:
+        check_names(query, ("b",))
+        choices = site.comparison_choices()
+        choice = single(query, "b") or next(iter(choices), "")
+        if choice and choice not in choices:
+            raise BadRequest(f"b {choice!r} is not offered; choose one of {', '.join(choices)}")
+        return views.comparison(site, choice)
+
+    @page("/method")
+    def method(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        return views.method(site)
+
+    @page("/briefing")
+    def briefing(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        return views.briefing(site)
+
+    static = assets()
+
+    @app.get("/static/{name:path}", include_in_schema=False)
+    def static_file(name: str) -> Response:
+        found = static.get(name)
+        if found is None:
+            raise NotFound(f"no static file {name!r}")
+        return Response(found[0], media_type=found[1], headers={"cache-control": "public, max-age=3600"})
+
+    @app.exception_handler(NotFound)
+    def not_found(request: Request, exc: NotFound) -> Response:
+        return error_page(site, request, 404, str(exc))
+
+    @app.exception_handler(BadRequest)
+    def bad_request(request: Request, exc: BadRequest) -> Response:
+        return error_page(site, request, 400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = {404: f"There is no page at {request.url.path}.", 405: "Only GET requests are accepted."}.get(exc.status_code, str(exc.detail))
+        return error_page(site, request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    def server_error(request: Request, exc: Exception) -> Response:
+        log.error("error serving %s", request.url.path, exc_info=exc)
+        return error_page(site, request, 500, "The page could not be produced. The error has been logged on the server.")
+
+    return SecurityHeaders(PageCache(app, max_bytes=cache_bytes))

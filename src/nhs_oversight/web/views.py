@@ -1,0 +1,377 @@
+"""Page data: one function per page, returning a plain JSON-ready dict.
+
+The same dict is the page's JSON twin and the context of its template (dashboard and report).
+Values are read from the assessment and from library results; nothing is scored here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from nhs_oversight import tabulate
+from nhs_oversight.render.output import dataframe_records, to_jsonable
+from nhs_oversight.web.extras import Unavailable
+from nhs_oversight.web.query import SORTS, LeagueQuery
+from nhs_oversight.web.site import Site
+
+LEAGUE_COLUMNS = [
+    "org_code", "org_name", "trust_type", "trust_subtype", "region", "icb_code", "n_metrics",
+    "average_score", "unadjusted_segment", "financial_override", "adjusted_segment",
+    "recovery_support", "final_segment", "rank", "rank_of",
+]
+UNCERTAINTY_COLUMNS = ["p_same", "label", "rank_low", "rank_high"]
+
+
+def unavailable(x: Any) -> bool:
+    return isinstance(x, Unavailable)
+
+
+def section(x: Any, build) -> dict[str, Any]:
+    """``{"available": False, "reason": ...}`` or ``{"available": True, **build(x)}``."""
+    if unavailable(x):
+        return x.to_dict()
+    return {"available": True, **build(x)}
+
+
+def table(df: pd.DataFrame) -> dict[str, Any]:
+    """A DataFrame as ``{"columns": [...], "rows": [[...], ...]}`` (for results of any shape)."""
+    df = df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df
+    return {"columns": [str(c) for c in df.columns], "rows": [to_jsonable(list(r)) for r in df.itertuples(index=False, name=None)]}
+
+
+# -- shared ------------------------------------------------------------------------------------
+def meta(site: Site) -> dict[str, Any]:
+    """What every page states: source files, period, method version, dataset label."""
+    a = site.assessment
+    prov = to_jsonable(a.provenance())
+    prov["source_names"] = [p.replace("\\", "/").rsplit("/", 1)[-1] for p in prov["source_files"]]
+    fw = a.framework
+    return {
+        "dataset": a.label,
+        "synthetic": (a.label or "").upper() == "SYNTHETIC",
+        "provisional": fw.is_provisional,
+        "provisional_rules": list(fw.provisional),
+        "framework": fw.id,
+        "framework_name": fw.name,
+        "period": a.period,
+        "previous_period": site.previous.period if site.previous is not None else None,
+        "provenance": prov,
+        "trust_types": {t.id: t.label for t in fw.trust_types},
+        "domains": {d.id: d.name for d in fw.domains},
+    }
+
+
+def _page(site: Site, page: str, title: str, anchor: str | None = None, **data: Any) -> dict[str, Any]:
+    return {"page": page, "title": title, "anchor": anchor or page, "meta": meta(site), **data}
+
+
+def share_text(count: int, total: int) -> str:
+    """``26% (7 of 27)``: a share with its base."""
+    if not total:
+        return "none"
+    return f"{round(100 * count / total):.0f}% ({count} of {total})"
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# -- overview ----------------------------------------------------------------------------------
+def overview(site: Site) -> dict[str, Any]:
+    a = site.assessment
+    national = tabulate.segment_counts(a)
+    groups = {}
+    for by, words in tabulate.GROUPINGS.items():
+        if by == "icb_code" and not site.icbs:
+            continue
+        groups[by] = {"title": words, "rows": dataframe_records(tabulate.segment_counts(a, by))}
+    regions = tabulate.segment_counts(a, "region")
+    top = tabulate.largest_share(regions, 4)
+    if top.empty or top["segment_4"].max() == 0:
+        headline = "No region has a trust in segment 4."
+    else:
+        r = top.iloc[0]
+        names = _join(list(top["label"]))
+        verb = "has" if len(top) == 1 else "each have"
+        headline = (f"{names} {verb} the largest share of trusts in segment 4: "
+                    f"{share_text(int(r['segment_4']), int(r['organisations']))}" + ("" if len(top) == 1 else " or the same share") + ".")
+    return _page(
+        site, "overview", "National overview",
+        national=dataframe_records(national)[0],
+        groups=groups,
+        segment4_headline=headline,
+        segment4_regions=list(top["group"]) if not top.empty else [],
+        cutpoints=to_jsonable(a.provenance()["cutpoints"]["overall"]),
+        movement=movement_section(site),
+        warnings=list(a.warnings),
+    )
+
+
+def movement_section(site: Site, limit: int = 30) -> dict[str, Any]:
+    def build(m: Any) -> dict[str, Any]:
+        moved = m.moved
+        cols = ["org_code", "org_name", "trust_type", "region", "segment_before", "segment_after",
+                "direction", "average_before", "average_after", "reason", "metric_changes"]
+        return {
+            "previous_period": m.previous_period,
+            "current_period": m.current_period,
+            "counts": {d: int((m.movers["direction"] == d).sum()) for d in ("up", "down", "same")},
+            "matrix": table(m.matrix.rename_axis("before")),
+            "moved": dataframe_records(moved[[c for c in cols if c in moved.columns]].head(limit)),
+            "moved_total": len(moved),
+            "entered": len(m.entered),
+            "left": len(m.left),
+        }
+
+    return section(site.movement(), build)
+
+
+# -- league table ------------------------------------------------------------------------------
+def league(site: Site, query: LeagueQuery) -> dict[str, Any]:
+    a = site.assessment
+    t = a.league_table(wide=False)
+    total = len(t)
+    if query.region:
+        t = t[t["region"] == query.region]
+    if query.type:
+        t = t[t["trust_type"] == query.type]
+    if query.icb:
+        t = t[t["icb_code"] == query.icb]
+    if query.segment is not None:
+        t = t[t["final_segment"] == query.segment]
+    if query.q:
+        needle = query.q.casefold()
+        t = t[t["org_name"].str.casefold().str.contains(needle, regex=False) | t["org_code"].str.casefold().str.startswith(needle)]
+    desc = query.order == "desc"
+    if query.sort == "rank":
+        order = {tt.id: i for i, tt in enumerate(a.framework.trust_types)}
+        t = t.assign(_t=t["trust_type"].map(order)).sort_values(["_t", "rank", "org_code"], ascending=[True, not desc, True]).drop(columns="_t")
+    else:
+        t = t.sort_values([SORTS[query.sort], "org_code"], ascending=[not desc, True], kind="stable")
+    cols = [c for c in LEAGUE_COLUMNS if c in t.columns]
+    rows = t[cols]
+    unc = site.uncertainty()
+    if not unavailable(unc):
+        have = [c for c in UNCERTAINTY_COLUMNS if c in unc.table.columns]
+        rows = rows.merge(unc.table[["org_code", *have]], on="org_code", how="left")
+    return _page(
+        site, "league", "League table",
+        query=query.params(),
+        sort_links={k: query.params(sort=k, order="desc" if query.sort == k and query.order == "asc" else "asc") for k in SORTS},
+        sort=query.sort, order=query.order,
+        shown=len(rows), total=total,
+        rows=dataframe_records(rows),
+        uncertainty=section(unc, lambda u: {"columns": [c for c in UNCERTAINTY_COLUMNS if c in rows.columns], "method": _uncertainty_method(u)}),
+        options={
+            "regions": site.regions,
+            "types": [{"id": tid, "label": a.framework.trust_type_label(tid)} for tid in site.types],
+            "icbs": [{"code": c, "name": _icb_name(a, c)} for c in site.icbs],
+            "segments": [1, 2, 3, 4, 5],
+            "sorts": list(SORTS),
+        },
+    )
+
+
+def _uncertainty_method(u: Any) -> dict[str, Any]:
+    meta = to_jsonable(getattr(u, "meta", {}) or {})
+    return {k: meta[k] for k in ("method", "method_description", "draws", "seed", "segments", "caveats") if k in meta}
+
+
+def _icb_name(a, code: str) -> str:
+    names = a.summary.loc[a.summary["icb_code"] == code, "icb_name"]
+    return str(names.iloc[0]) if len(names) else code
+
+
+# -- trust -------------------------------------------------------------------------------------
+def trust(site: Site, code: str) -> dict[str, Any]:
+    a = site.assessment
+    code = site.org_code(code)
+    row = to_jsonable(a.org(code).to_dict())
+    fw = a.framework
+    row["trust_type_label"] = fw.trust_type_label(row["trust_type"])
+    metrics = a.org_metrics(code)
+    info = pd.DataFrame([{"metric_id": m.id, "name": m.name, "short_name": m.short_name, "direction": m.direction,
+                          "domain_name": fw.domain(m.domain).name} for m in fw.metrics])
+    metrics = metrics.merge(info, on="metric_id", how="left").drop(columns=["average_input"])
+    ex = site.explanation(code)
+    if not unavailable(ex):
+        lines = pd.DataFrame(ex.get("metrics") or [])
+        if not lines.empty and {"metric_id", "rule_text", "contribution"} <= set(lines.columns):
+            metrics = metrics.merge(lines[["metric_id", "rule_text", "contribution"]], on="metric_id", how="left")
+    spc = site.trust_spc(code)
+    if not unavailable(spc):
+        keep = spc[["metric_id", "latest_date", "points", "variation_icon", "variation", "assurance_icon", "assurance_text", "summary"]]
+        metrics = metrics.merge(keep.rename(columns={"summary": "spc_summary"}), on="metric_id", how="left")
+    domains = a.org_domains(code)
+    domains = domains.assign(domain_name=[fw.domain(d).name for d in domains["domain"]])
+    peers = a.summary[a.summary["trust_type"] == row["trust_type"]][["org_code", "org_name", "average_score", "final_segment"]]
+    unc = site.uncertainty()
+    uncertainty = section(unc, lambda u: {"row": (dataframe_records(u.table[u.table["org_code"] == code]) or [None])[0],
+                                          "method": _uncertainty_method(u)})
+    mov = site.movement()
+    drivers = section(mov, lambda m: {"drivers": dataframe_records(m.drivers_of(code))})
+    return _page(
+        site, "trust", f"{row['org_name']} ({code})", anchor=f"trust-{code}",
+        org=row,
+        domains=dataframe_records(domains),
+        metrics=dataframe_records(metrics),
+        cutpoints=to_jsonable(a.provenance()["cutpoints"]),
+        peers=dataframe_records(peers),
+        explanation=section(ex, lambda e: {"data": e}),
+        uncertainty=uncertainty,
+        spc=section(spc, lambda s: {"series": len(s)}),
+        previous=site.previous_row(code) and to_jsonable(site.previous_row(code)),
+        movement=drivers,
+    )
+
+
+# -- metrics -----------------------------------------------------------------------------------
+def describe_scoring(m) -> str:
+    """The metric's scoring rule in words."""
+    s = m.scoring
+    model = getattr(s, "model", "")
+    unit = m.unit
+    if model == "ranked":
+        lo, hi = s.span
+        text = f"Ranked within the {'national' if m.population == 'national' else 'trust type'} group: the best scores {lo:g}, the worst {hi:g}"
+        if s.standard is not None:
+            text += f"; trusts {s.standard.describe(unit)} meet the standard and score 1"
+        if s.floor is not None:
+            text += f"; trusts not {s.floor.describe(unit)} fail the floor and score 4"
+        return text + "."
+    if model == "banded":
+        bands = "; ".join(f"{b.op} {b.value:g} scores {b.score:g}" for b in s.bands)
+        return f"Fixed bands (first match): {bands}; otherwise {s.otherwise:g}."
+    if model == "matrix":
+        return f"Looked up from the scores of {s.rows} and {s.columns}."
+    if model == "published_score":
+        return "The published score is used as it is (only a score or rating is published)."
+    if model == "by_unit":
+        return "Scored by a rule that depends on the unit each trust reports in: " + ", ".join(s.units) + "."
+    return model
+
+
+def metric_definition(site: Site, metric_id: str) -> dict[str, Any]:
+    fw = site.framework
+    m = fw.metric(metric_id)
+    return {
+        "id": m.id, "score_id": m.score_id, "name": m.name, "short_name": m.short_name,
+        "domain": m.domain, "domain_name": fw.domain(m.domain).name, "sub_domain": m.sub_domain,
+        "unit": m.unit, "direction": m.direction,
+        "trust_types": [fw.trust_type_label(t) for t in m.trust_types],
+        "population": m.population, "weight": m.weight, "in_average": m.in_average,
+        "scoring": describe_scoring(m), "evidence": m.evidence, "provisional": m.provisional,
+    }
+
+
+def metrics_index(site: Site) -> dict[str, Any]:
+    a = site.assessment
+    counts = a.metrics.dropna(subset=["value"]).groupby("metric_id").size()
+    items = []
+    for mid in site.metric_ids:
+        d = metric_definition(site, mid)
+        d["organisations"] = int(counts.get(mid, 0))
+        items.append(d)
+    return _page(site, "metrics", "Metrics", metrics=items)
+
+
+def metric(site: Site, metric_id: str) -> dict[str, Any]:
+    a = site.assessment
+    mid = site.metric_id(metric_id)
+    rows = tabulate.metric_rows(a, mid)
+    best, worst = tabulate.best_and_worst(a, mid)
+    cols = ["org_code", "org_name", "trust_type", "region", "value", "unit", "population", "group_size",
+            "rank", "rule", "score_2dp", "score_source", "input_row"]
+    funnel = site.funnel(mid)
+    return _page(
+        site, "metric", f"{mid}: {a.framework.metric(mid).short_name}", anchor=f"metric-{mid}",
+        metric=metric_definition(site, mid),
+        rows=dataframe_records(rows.sort_values(["trust_type", "score", "org_code"])[cols]),
+        with_value=int(rows["value"].notna().sum()),
+        scored=int(rows["score"].notna().sum()),
+        best=dataframe_records(best[cols]),
+        worst=dataframe_records(worst[cols]),
+        funnel=section(funnel, _funnel_dict),
+    )
+
+
+def _funnel_dict(f: Any) -> dict[str, Any]:
+    pts = f.points
+    keep = [c for c in ("label", "numerator", "denominator", "value", "band", "z_adjusted") if c in pts.columns]
+    return {
+        "points": dataframe_records(pts[keep]),
+        "outliers": dataframe_records(f.outliers[keep]),
+        "method": f.meta.get("method", ""),
+        "target": to_jsonable(f.meta.get("target")),
+        "phi": to_jsonable(f.phi),
+        "tau2": to_jsonable(f.tau2),
+    }
+
+
+# -- comparison, method, briefing --------------------------------------------------------------
+COMPARE_COLUMNS = ["org_code", "org_name", "trust_type", "segment_a", "segment_b", "change", "average_a", "average_b",
+                   "rank_a", "rank_b", "reason", "final_segment_a", "final_segment_b"]
+
+
+def comparison(site: Site, choice: str) -> dict[str, Any]:
+    choices = site.comparison_choices()
+
+    def build(c: Any) -> dict[str, Any]:
+        prov = to_jsonable(c.provenance())
+        moves = c.who_moves
+        return {
+            "a": prov["a"], "b": prov["b"],
+            "provisional": bool(prov.get("provisional")),
+            "counts": prov.get("counts", {}),
+            "notes": prov.get("notes", []),
+            "switches": prov.get("switches", {}),
+            "transition": table(c.transition),
+            "who_moves": dataframe_records(moves[[x for x in COMPARE_COLUMNS if x in moves.columns]]),
+        }
+
+    result = site.comparison(choice) if choice else Unavailable("No other method is available to compare with.")
+    return _page(site, "compare", "Method comparison", choice=choice, choices=choices,
+                 framework_b=choices.get(choice), result=section(result, build))
+
+
+def method(site: Site) -> dict[str, Any]:
+    a = site.assessment
+    fw = a.framework
+    seg = fw.segmentation
+    rules = [
+        ("Segmentation", f"{seg.method} ({seg.population} population, {seg.score} average scores); a trust on a cut point is in the better segment. {seg.evidence}".strip()),
+    ]
+    if fw.financial_override is not None:
+        o = fw.financial_override
+        rules.append(("Financial override", f"a trust with the {o.flag} flag in segment {' or '.join(map(str, o.segments))} is placed in segment {o.cap}. {o.evidence}".strip()))
+    if fw.recovery_support is not None:
+        r = fw.recovery_support
+        rules.append(("Recovery Support Programme", f"a trust in the programme is in segment {r.segment}. {r.evidence}".strip()))
+    lt = fw.league_table
+    rules.append(("League table", f"ranked within {lt.within.replace('_', ' ')} by {', then '.join(o.replace('_', ' ') for o in lt.order)}; ties share the best rank. {lt.evidence}".strip()))
+    cut = [{"scale": k, **v} for k, v in to_jsonable(a.provenance()["cutpoints"]).items()]
+    return _page(site, "method", "Method and sources",
+                 rules=[{"name": n, "text": t} for n, t in rules],
+                 cutpoints=cut,
+                 warnings=list(a.warnings),
+                 notes=list(a.inputs.notes),
+                 metrics=[metric_definition(site, m) for m in site.metric_ids])
+
+
+def briefing(site: Site) -> dict[str, Any]:
+    def build(b: Any) -> dict[str, Any]:
+        sections = []
+        for sec in b.sections:
+            blocks = []
+            for block in sec.blocks:
+                if hasattr(block, "sentences"):
+                    blocks.append({"type": "paragraph", "bullets": bool(getattr(block, "bullets", False)),
+                                   "sentences": [x.to_dict() for x in block.sentences]})
+                else:
+                    blocks.append({"type": "table", **block.to_dict()})
+            sections.append({"id": sec.id, "title": sec.title, "blocks": blocks})
+        return {"title": b.title, "period": b.period, "previous_period": b.previous_period, "sections": sections}
+
+    return _page(site, "briefing", "Briefing", briefing=section(site.briefing(), build))
