@@ -1,16 +1,48 @@
-"""Excel workbooks a board pack can use directly: one sheet per table, frozen headers, formats."""
+"""Excel workbooks a board pack can use directly: one sheet per table, frozen headers, formats.
+
+Number formats follow the column: scores and averages to 2 dp, shares and probabilities as
+percentages, counts and ranks as whole numbers. Columns holding a segment get the segment colours,
+explained in a legend on the last sheet, which also documents the method version and sources.
+A dataset label (e.g. SYNTHETIC) is printed in every sheet's header.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from nhs_oversight.render.output import atomic_write
-from nhs_oversight.render.palette import SEGMENT_COLOURS, SEGMENT_TEXT
+from nhs_oversight.render.palette import NHS_BLUE, SEGMENT_COLOURS, SEGMENT_TEXT
 
 _SCORE_HINTS = ("score", "average")
+_SEGMENT = re.compile(r"segment(_(before|after|a|b))?$")
+_PERCENT = re.compile(r"^(share_\d|p_segment_\d|p_same)$|_share$|^share$")
+_INTEGER = re.compile(r"(^|_)(rank|rank_of|rank_low|rank_high|rank_median|n_metrics|organisations|group_size|population_size|segment_\d)$|^rank_(a|b|before|after)$")
+
+
+def is_segment_column(name: str) -> bool:
+    """A column holding segment values 1-5 (not counts such as ``segment_3``)."""
+    return bool(_SEGMENT.search(str(name).lower()))
+
+
+def column_kind(name: str, series: pd.Series) -> str:
+    """``segment``, ``percent``, ``integer``, ``score`` or ``plain``: how a column is formatted."""
+    low = str(name).lower()
+    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    if not numeric:
+        return "plain"
+    if is_segment_column(low):
+        return "segment"
+    if _PERCENT.search(low):
+        return "percent"
+    if _INTEGER.search(low):
+        return "integer"
+    if any(h in low for h in _SCORE_HINTS) and pd.api.types.is_float_dtype(series):
+        return "score"
+    return "plain"
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -23,34 +55,67 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return out
 
 
+def _blank(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
 def write_workbook(
-    tables: dict[str, pd.DataFrame], path: str | Path, meta: dict[str, Any] | None = None
+    tables: dict[str, pd.DataFrame],
+    path: str | Path,
+    meta: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    about: str = "About",
+    label: str | None = None,
+    freeze_columns: dict[str, int] | None = None,
 ) -> Path:
-    """Write each table to its own sheet; segment columns get the segment colours and a legend."""
+    """Write each table to its own sheet, then a sheet of ``meta`` with the segment legend.
+
+    Parameters
+    ----------
+    tables : sheet name -> table.
+    meta : key -> value rows of the last sheet (method, period, sources...).
+    headers : readable titles for column names (others are written as they are).
+    about : name of the last sheet.
+    label : dataset label (e.g. ``SYNTHETIC``) printed in the header of every sheet.
+    freeze_columns : sheet name -> number of leading columns to keep in view.
+    """
     import xlsxwriter
+
+    headers = headers or {}
+    freeze_columns = freeze_columns or {}
+    label = label or (meta or {}).get("dataset")
 
     def build(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
-        head = wb.add_format({"bold": True, "bg_color": "#005EB8", "font_color": "#FFFFFF", "text_wrap": True, "valign": "top"})
-        two_dp = wb.add_format({"num_format": "0.00"})
+        head = wb.add_format({"bold": True, "bg_color": NHS_BLUE, "font_color": "#FFFFFF", "text_wrap": True, "valign": "top", "border": 1})
+        formats = {
+            "score": wb.add_format({"num_format": "0.00"}),
+            "percent": wb.add_format({"num_format": "0%"}),
+            "integer": wb.add_format({"num_format": "0"}),
+            "plain": None,
+        }
         seg_fmt = {
-            k: wb.add_format({"bg_color": c, "font_color": SEGMENT_TEXT[k], "align": "center"})
+            k: wb.add_format({"bg_color": c, "font_color": SEGMENT_TEXT[k], "align": "center", "num_format": "0", "border": 1, "border_color": "#425563"})
             for k, c in SEGMENT_COLOURS.items()
         }
         used: set[str] = set()
         for name, df in tables.items():
             ws = wb.add_worksheet(_sheet_name(name, used))
+            if label:
+                ws.set_header(f"&L&B{label} DATA&C{name}")
+                ws.set_footer(f"&L{label} DATA&RPage &P of &N")
+            ws.set_row(0, 30)
             for j, col in enumerate(df.columns):
-                ws.write(0, j, str(col), head)
                 series = df[col]
-                is_seg = "segment" in str(col).lower() and pd.api.types.is_numeric_dtype(series)
-                is_score = any(h in str(col).lower() for h in _SCORE_HINTS) and pd.api.types.is_float_dtype(series)
-                width = max([len(str(col))] + [len(str(v)) for v in series.head(200)]) + 2
-                ws.set_column(j, j, min(max(width, 8), 60), two_dp if is_score else None)
+                kind = column_kind(col, series)
+                title = headers.get(str(col), str(col))
+                ws.write(0, j, title, head)
+                width = max([min(len(title), 24)] + [len(str(v)) for v in series.head(200)]) + 2
+                ws.set_column(j, j, min(max(width, 8), 60), formats.get(kind) if kind != "segment" else formats["integer"])
                 for i, v in enumerate(series.tolist(), start=1):
-                    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+                    if _blank(v):
                         ws.write_blank(i, j, None)
-                    elif is_seg and int(v) in seg_fmt:
+                    elif kind == "segment" and int(v) in seg_fmt:
                         ws.write_number(i, j, int(v), seg_fmt[int(v)])
                     elif isinstance(v, bool):
                         ws.write_boolean(i, j, v)
@@ -58,23 +123,26 @@ def write_workbook(
                         ws.write_number(i, j, v)
                     else:
                         ws.write_string(i, j, str(v))
-            ws.freeze_panes(1, 0)
+            ws.freeze_panes(1, freeze_columns.get(name, 0))
             if len(df.columns):
                 ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
-        about = wb.add_worksheet(_sheet_name("About", used))
-        about.set_column(0, 0, 28)
-        about.set_column(1, 1, 100)
+        sheet = wb.add_worksheet(_sheet_name(about, used))
+        if label:
+            sheet.set_header(f"&L&B{label} DATA&C{about}")
+        sheet.set_column(0, 0, 28)
+        sheet.set_column(1, 1, 100)
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         r = 0
         for key, value in (meta or {}).items():
-            about.write(r, 0, str(key), head)
-            about.write(r, 1, str(value))
+            sheet.write(r, 0, str(key), head)
+            sheet.write(r, 1, str(value), wrap)
             r += 1
         r += 1
-        about.write(r, 0, "Segment colours", head)
+        sheet.write(r, 0, "Segment colours", head)
         for k in sorted(seg_fmt):
             r += 1
-            about.write(r, 0, f"Segment {k}", seg_fmt[k])
-            about.write(r, 1, SEGMENT_LEGEND[k])
+            sheet.write(r, 0, f"Segment {k}", seg_fmt[k])
+            sheet.write(r, 1, SEGMENT_LEGEND[k])
         wb.close()
 
     return atomic_write(path, build)
