@@ -19,6 +19,11 @@ from nhs_oversight.errors import OptionError
 FIXED = AssessOptions(cutpoints=(1.5, 2.5, 3.5))
 
 
+@pytest.fixture(scope="module")
+def q1():
+    return no.synthetic_inputs("2025/26 Q1")
+
+
 def _override_population():
     # published-score metrics: the value is the score, so each average is known by hand
     return inputs(
@@ -78,8 +83,8 @@ def test_cutpoints_within_type_by_hand():
     assert t.loc["A1", "reason"].startswith("same average 2.00; the 1/2 cut point moves 2 → 1.75")
 
 
-def test_within_type_quartiles_match_numpy_on_synthetic():
-    data = no.synthetic_inputs("2025/26 Q1")
+def test_within_type_quartiles_match_numpy_on_synthetic(q1):
+    data = q1
     fw = apply_switch(no.load_framework(), "cutpoints-within-type")
     a = assess(data, fw)
     s = a.summary
@@ -91,16 +96,16 @@ def test_within_type_quartiles_match_numpy_on_synthetic():
         assert (seg == expected).all()
 
 
-def test_domain_weighted_average_is_mean_of_domain_scores():
-    a = assess(no.synthetic_inputs("2025/26 Q1"), apply_switch(no.load_framework(), "domain-weighted"))
+def test_domain_weighted_average_is_mean_of_domain_scores(q1):
+    a = assess(q1, apply_switch(no.load_framework(), "domain-weighted"))
     means = a.domains.groupby("org_code")["score"].mean()
     s = a.summary.set_index("org_code")
     assert np.allclose(s["average_score_unrounded"], means.reindex(s.index))
 
 
 @pytest.mark.parametrize("switch", sorted(SWITCHES))
-def test_transition_accounts_for_everyone(switch):
-    c = compare(no.synthetic_inputs("2025/26 Q1"), "nof-2025-26", switches=[switch])
+def test_transition_accounts_for_everyone(switch, q1):
+    c = compare(q1, "nof-2025-26", switches=[switch])
     n, tr = len(c.table), c.transition.to_numpy()
     assert tr.sum() == n
     assert np.trace(tr) == c.counts()["same_segment"]
@@ -109,8 +114,8 @@ def test_transition_accounts_for_everyone(switch):
     assert (c.who_moves["change"] == c.who_moves["segment_b"] - c.who_moves["segment_a"]).all()
 
 
-def test_no_override_moves_only_capped_trusts_on_synthetic():
-    c = compare(no.synthetic_inputs("2025/26 Q1"), "nof-2025-26", switches=["no-financial-override"])
+def test_no_override_moves_only_capped_trusts_on_synthetic(q1):
+    c = compare(q1, "nof-2025-26", switches=["no-financial-override"])
     capped = c.a.summary.set_index("org_code")["financial_override"]
     moved = set(c.who_moves["org_code"])
     assert moved == set(capped[capped].index)
@@ -177,14 +182,23 @@ def test_cli_json_says_provisional(capsys):
 
 
 def test_cli_table_csv_and_xlsx(capsys, tmp_path):
-    assert main(["compare", "--synthetic", "--no-financial-override"]) == 0
+    wide = tmp_path / "trusts.csv"  # two trusts, five scored metrics each (combined finance is the fifth)
+    wide.write_text(
+        "org_code,trust_type,OF1046,OF1069,OF1067,OF1035,OF0079,OF0081,financial_flag\n"
+        "AAA,Acute trust,1,1,1,1,0,0,1\n"
+        "BBB,Acute trust,3,3,3,3,0,0,0\n",
+        encoding="utf-8",
+    )
+    fixed = ["--cutpoints", "1.5,2.5,3.5"]
+    assert main(["compare", str(wide), "--no-financial-override", *fixed]) == 0
     out = capsys.readouterr().out
-    assert "[SYNTHETIC DATA] Method comparison" in out and "Who moves" in out
-    assert main(["compare", "--synthetic", "-f", "nof-2026-27", "--domain-weighted", "--format", "csv", "--all"]) == 0
+    assert "Method comparison" in out and "Who moves: Acute trust (1)" in out
+    assert "AAA" in out and "financial override no longer caps it at segment 3" in out
+    assert main(["compare", str(wide), "-f", "nof-2026-27", "--domain-weighted", "--format", "csv", "--all"]) == 0
     csv = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
-    assert (csv["status"] == "PROVISIONAL").all() and len(csv) == 205
+    assert (csv["status"] == "PROVISIONAL").all() and csv["org_code"].tolist() == ["AAA", "BBB"]
     path = tmp_path / "compare.xlsx"
-    assert main(["compare", "--synthetic", "--cutpoints-within-type", "-o", str(path)]) == 0
+    assert main(["compare", str(wide), "--cutpoints-within-type", "-o", str(path)]) == 0
     import openpyxl
 
     assert openpyxl.load_workbook(path).sheetnames[:3] == ["who moves", "transition", "all organisations"]
