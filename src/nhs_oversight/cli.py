@@ -53,6 +53,7 @@ COMMAND_MODULES = [
     "compare",
     "uncertainty",
     "derive", "ingest", "history", "synth_ecds",
+    "brief", "movement",
 ]
 
 
