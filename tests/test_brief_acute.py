@@ -104,7 +104,7 @@ def test_override_counts_match_the_published_segments(briefing, published):
     ad = published["adjusted"].value_counts()
     assert f"Before the override, segment 1 had {un[1]} trusts and segment 2 had {un[2]}; after it, {ad[1]} and {ad[2]}." in text
     now_in_5 = int((moved["final"] == 5).sum())
-    assert f"Of these, {words(now_in_5)} {'is' if now_in_5 == 1 else 'are'} now in segment 5" in text
+    assert f"Of the {len(moved)} trusts moved, {words(now_in_5)} {'is' if now_in_5 == 1 else 'are'} now in segment 5" in text
     assert f"A further {flagged - len(moved)} flagged trusts were already in segment 3 or 4" in text
     assert why.sentences[0].figures["moved_from_segment"] == {"1": from1, "2": from2}
 

@@ -241,6 +241,12 @@ def _override_sentences(a: Assessment) -> list[Sentence]:
             {"cap": cap, "moved": o.moved, "moved_from_segment": {str(k): v for k, v in o.moved_from.items() if v}},
             src,
         ))
+        if o.moved_now_in_5:
+            out.append(Sentence(
+                f"Of the {L.count(o.moved, 'trust')} moved, {L.number(o.moved_now_in_5)} {'is' if o.moved_now_in_5 == 1 else 'are'} now in segment 5, the Recovery Support Programme.",
+                {"count": o.moved_now_in_5, "moved": o.moved, "segment": 5},
+                src,
+            ))
         first, *rest = fo.segments
         before = [f"segment {first} had {L.count(o.unadjusted[first], 'trust')}", *(f"segment {k} had {L.number(o.unadjusted[k])}" for k in rest)]
         after = [L.number(o.adjusted[k]) for k in fo.segments]
@@ -249,12 +255,6 @@ def _override_sentences(a: Assessment) -> list[Sentence]:
             {"segments": list(fo.segments), "before": [o.unadjusted[k] for k in fo.segments], "after": [o.adjusted[k] for k in fo.segments]},
             src,
         ))
-        if o.moved_now_in_5:
-            out.append(Sentence(
-                f"Of these, {L.number(o.moved_now_in_5)} {'is' if o.moved_now_in_5 == 1 else 'are'} now in segment 5, the Recovery Support Programme.",
-                {"count": o.moved_now_in_5, "segment": 5},
-                src,
-            ))
     if o.flagged_unaffected and o.moved:
         other = [k for k in (1, 2, 3, 4) if k not in fo.segments]
         out.append(Sentence(
