@@ -1,0 +1,232 @@
+"""What-if primitives: change an input value, and score one metric at many candidate values.
+
+Searching for the change that would move a trust to another segment asks one question many times:
+"what score would this organisation get on this metric at value v, everyone else unchanged?".
+Re-running :func:`nhs_oversight.engine.assess` answers it in tens of milliseconds;
+:func:`metric_scores_at` answers it with the engine's own scorer for that one metric, a hundred
+times faster. Whatever is shown to users should still be confirmed by a full ``assess`` run on
+:func:`with_values`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nhs_oversight.engine.assessment import Assessment
+from nhs_oversight.engine.rounding import round_half_up
+from nhs_oversight.engine.scoring import MetricRows, lookup_matrix, score_metric
+from nhs_oversight.errors import OptionError
+from nhs_oversight.frameworks.model import Framework, MatrixScoring, Metric
+from nhs_oversight.inputs import OversightInputs
+
+
+def with_values(inputs: OversightInputs, changes: Mapping[tuple[str, str], float]) -> OversightInputs:
+    """A copy of the inputs with some organisations' metric values changed.
+
+    Parameters
+    ----------
+    inputs : the original inputs.
+    changes : ``{(org_code, metric_id): new value}``; each pair must already have a value row.
+
+    Returns
+    -------
+    OversightInputs
+        The changed value row keeps its ``source``. Its published tie-break rank (which ordered
+        equal rounded values by their unrounded value) no longer applies to a new value, so it
+        becomes the best tie rank among other organisations reporting exactly the new value (the
+        change draws level with them), or missing when none does.
+
+    Examples
+    --------
+    >>> import nhs_oversight as no
+    >>> data = no.synthetic_inputs("2025/26 Q1")
+    >>> changed = with_values(data, {("Z00", "OF0013"): 80.0})
+    >>> float(changed.values.query("org_code == 'Z00' and metric_id == 'OF0013'")["value"].iloc[0])
+    80.0
+    """
+    values = inputs.values.copy()
+    codes = values["org_code"].to_numpy(dtype=object)
+    metrics = values["metric_id"].to_numpy(dtype=object)
+    value = values["value"].to_numpy(dtype=float).copy()
+    tie = values["tie_rank"].to_numpy(dtype=float).copy()
+    for (org, metric_id), new in changes.items():
+        same_metric = metrics == metric_id
+        at = np.flatnonzero(same_metric & (codes == org))
+        if len(at) == 0:
+            raise OptionError(f"{org} has no value for {metric_id} to change")
+        j = int(at[0])
+        if float(new) == value[j]:
+            continue  # an unchanged value keeps its published tie-break rank
+        value[j] = float(new)
+        tie[j] = _tie_rank_for(value, tie, same_metric, j)
+    values["value"] = value
+    values["tie_rank"] = tie
+    return inputs.with_values(values)
+
+
+def _tie_rank_for(value: np.ndarray, tie: np.ndarray, same_metric: np.ndarray, j: int) -> float:
+    others = same_metric.copy()
+    others[j] = False
+    equal = others & np.isclose(value, value[j], rtol=0, atol=1e-9) & ~np.isnan(tie)
+    return float(tie[equal].min()) if equal.any() else np.nan
+
+
+@dataclass(frozen=True)
+class ScoresAt:
+    """One organisation's scores at candidate values of one metric, everyone else held fixed.
+
+    Attributes
+    ----------
+    values : the candidate values.
+    score : the metric's own (unrounded) score at each value.
+    average_inputs : for the metric (when it enters the average) and every matrix metric built
+        on it, what would enter the average at each value (2 dp for metrics averaged rounded).
+    """
+
+    values: np.ndarray
+    score: np.ndarray
+    average_inputs: dict[str, np.ndarray]
+
+
+def metric_scores_at(assessment: Assessment, org_code: str, metric_id: str, values: Sequence[float] | np.ndarray) -> ScoresAt:
+    """Score one organisation on one metric at each candidate value, with the engine's own scorer.
+
+    Parameters
+    ----------
+    assessment : the assessment whose inputs are varied.
+    org_code : the organisation whose value changes.
+    metric_id : the metric (``OF0xxx``); it must be scored from values (not a matrix metric) and
+        the organisation must have a value row for it.
+    values : candidate values.
+
+    Returns
+    -------
+    ScoresAt
+
+    Notes
+    -----
+    A score that stands in for a national population the input does not hold (NHS England's
+    published score) does not depend on the value: the published score is returned unchanged.
+    For many calls on one organisation, build a :class:`Probe` once.
+    """
+    return Probe(assessment, org_code).scores_at(metric_id, values)
+
+
+class Probe:
+    """One organisation's what-if scorer, prepared once so that each call costs only the scoring.
+
+    Parameters
+    ----------
+    assessment : the assessment whose inputs are varied.
+    org_code : the organisation whose values change.
+    """
+
+    def __init__(self, assessment: Assessment, org_code: str) -> None:
+        self.assessment = assessment
+        self.framework: Framework = assessment.framework
+        summary_row = assessment.org(org_code)
+        self.org = str(summary_row["org_code"])
+        self.trust_type = summary_row["trust_type"]
+        own = assessment.metrics[assessment.metrics["org_code"].to_numpy(dtype=object) == self.org]
+        self._own_score = dict(zip(own["metric_id"], own["score"].astype(float), strict=True))
+        self._own_source = dict(zip(own["metric_id"], own["score_source"], strict=True))
+        vals = assessment.inputs.values
+        types_of = dict(zip(assessment.inputs.orgs["org_code"], assessment.inputs.orgs["trust_type"], strict=False))
+        codes = vals["org_code"].to_numpy(dtype=object)
+        self._rows: dict[str, tuple[MetricRows, int]] = {}
+        metric_ids = vals["metric_id"].to_numpy(dtype=object)
+        value = vals["value"].to_numpy(dtype=float)
+        tie = vals["tie_rank"].to_numpy(dtype=float)
+        unit = pd.Series(vals["unit"]).fillna("").to_numpy(dtype=object)
+        for metric_id in set(metric_ids[codes == self.org]):
+            m = np.flatnonzero(metric_ids == metric_id)
+            c = codes[m]
+            rows = MetricRows(
+                org=np.arange(len(m)),
+                value=value[m],
+                unit=unit[m],
+                tie_rank=tie[m],
+                trust_type=np.array([types_of.get(x) for x in c], dtype=object),
+            )
+            self._rows[metric_id] = (rows, int(np.flatnonzero(c == self.org)[0]))
+        self._tie_break = self.framework.ranking.tie_break == "published_rank"
+
+    def value(self, metric_id: str) -> float:
+        """The organisation's current value of the metric (the score, for score-only metrics)."""
+        rows, j = self._rows[metric_id]
+        return float(rows.value[j])
+
+    def group_values(self, metric_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Values of every organisation reporting the metric, and their trust types."""
+        rows, _ = self._rows[metric_id]
+        return rows.value, rows.trust_type
+
+    def group_units(self, metric_id: str) -> np.ndarray:
+        """Units of every organisation's row of the metric (``rate`` or ``count`` for infections)."""
+        rows, _ = self._rows[metric_id]
+        return rows.unit
+
+    def own_index(self, metric_id: str) -> int:
+        """Position of the organisation's own row in :meth:`group_values`."""
+        return self._rows[metric_id][1]
+
+    def unit(self, metric_id: str) -> str:
+        rows, j = self._rows[metric_id]
+        return str(rows.unit[j])
+
+    def has(self, metric_id: str) -> bool:
+        return metric_id in self._rows
+
+    def scores_at(self, metric_id: str, values: Sequence[float] | np.ndarray) -> ScoresAt:
+        """See :func:`metric_scores_at`."""
+        metric = self.framework.metric(metric_id)
+        if isinstance(metric.scoring, MatrixScoring):
+            raise OptionError(f"{metric.id} is looked up from other metrics' scores; change {metric.scoring.rows} or {metric.scoring.columns}")
+        if metric.id not in self._rows or metric.id not in self._own_score:
+            raise OptionError(f"{self.org} has no value for {metric.id}")
+        candidates = np.atleast_1d(np.asarray(values, dtype=float))
+        if self._own_source[metric.id] == "published":
+            score = np.full(len(candidates), self._own_score[metric.id])
+        else:
+            score = self._score(metric, candidates)
+        average_inputs: dict[str, np.ndarray] = {}
+        if metric.in_average:
+            average_inputs[metric.id] = _average_input(metric, score)
+        for dependent in self.framework.metrics:
+            spec = dependent.scoring
+            if not isinstance(spec, MatrixScoring) or metric.id not in (spec.rows, spec.columns) or dependent.id not in self._own_score:
+                continue
+            other = spec.columns if spec.rows == metric.id else spec.rows
+            other_score = np.full(len(candidates), self._own_score.get(other, np.nan))
+            rows, cols = (score, other_score) if spec.rows == metric.id else (other_score, score)
+            combined = lookup_matrix(spec.matrix, rows, cols)
+            if dependent.in_average:
+                average_inputs[dependent.id] = _average_input(dependent, combined)
+        return ScoresAt(values=candidates, score=score, average_inputs=average_inputs)
+
+    def _score(self, metric: Metric, candidates: np.ndarray) -> np.ndarray:
+        rows, j = self._rows[metric.id]
+        original, tie_original = rows.value, rows.tie_rank
+        others = np.ones(len(original), dtype=bool)
+        others[j] = False
+        others &= ~np.isnan(tie_original)
+        value, tie = original.copy(), tie_original.copy()
+        work = MetricRows(org=rows.org, value=value, unit=rows.unit, tie_rank=tie, trust_type=rows.trust_type)
+        out = np.empty(len(candidates))
+        for k, v in enumerate(candidates):
+            value[j] = v
+            if v == original[j]:  # an unchanged value keeps its published tie-break rank
+                tie[j] = tie_original[j]
+            else:
+                equal = others & (np.abs(original - v) <= 1e-9)
+                tie[j] = tie_original[equal].min() if equal.any() else np.nan
+            out[k] = score_metric(metric, work, self._tie_break).score[j]
+        return out
+
+
+def _average_input(metric: Metric, score: np.ndarray) -> np.ndarray:
+    return round_half_up(score, 2) if metric.average_input == "rounded" else score
