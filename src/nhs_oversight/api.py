@@ -57,3 +57,14 @@ def assess(
     fw = _load_framework(framework)
     data = inputs if isinstance(inputs, OversightInputs) else read_inputs(inputs, fw)
     return _assess(data, fw, AssessOptions(cutpoints=cutpoints, recompute_all=recompute_all))
+
+
+def explain(assessment: Assessment, org_code: str, max_moves: int = 3):
+    """Why one organisation is in its segment, how close it is to the next, and what would move it.
+
+    Returns an :class:`nhs_oversight.explain.Explanation` (``.to_text()``, ``.to_markdown()``,
+    ``.to_dict()``); see :func:`nhs_oversight.explain.explain`.
+    """
+    from nhs_oversight.explain import explain as _explain
+
+    return _explain(assessment, org_code, max_moves=max_moves)

@@ -1,0 +1,247 @@
+"""``explain``: assemble one organisation's explanation from an assessment (nothing is rescored)."""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.whatif import Probe
+from nhs_oversight.errors import OptionError
+from nhs_oversight.explain.contributions import contributions
+from nhs_oversight.explain.distance import Target, targets
+from nhs_oversight.explain.formatting import band_text, decimals_of, is_missing, value_text
+from nhs_oversight.explain.model import Distance, DomainLine, Explanation, MetricLine, Peer
+from nhs_oversight.explain.moves import SearchLog, movable, search
+from nhs_oversight.explain.rules import rule_text
+from nhs_oversight.explain.steps import headline, steps
+from nhs_oversight.frameworks.model import MatrixScoring, PublishedScoring
+
+
+def explain(assessment: Assessment, org_code: str, max_moves: int = 3) -> Explanation:
+    """Why an organisation is in its segment, how close it is to the next, and what would move it.
+
+    Parameters
+    ----------
+    assessment : the result of :func:`nhs_oversight.assess`.
+    org_code : the organisation's ODS code (any case).
+    max_moves : the most moves to offer towards each adjacent segment.
+
+    Returns
+    -------
+    Explanation
+        Render with ``.to_text()``, ``.to_markdown()`` or ``.to_dict()``.
+
+    Raises
+    ------
+    OptionError
+        When the organisation is not in the assessment (the message lists near matches).
+
+    Examples
+    --------
+    >>> import nhs_oversight as no
+    >>> a = no.assess(no.synthetic_inputs("2025/26 Q1"))
+    >>> e = no.explain(a, "Z00")
+    >>> e.final_segment == int(a.org("Z00")["final_segment"])
+    True
+    """
+    org = _find(assessment, org_code)
+    code = str(org["org_code"])
+    fw = assessment.framework
+    rows = assessment.metrics[assessment.metrics["org_code"].to_numpy(dtype=object) == code]
+    order = {m.id: i for i, m in enumerate(fw.metrics)}
+    rows = rows.assign(_o=rows["metric_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    weight, contribution, share = contributions(fw, rows, float(org["average_score_unrounded"]))
+    weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
+
+    probe = Probe(assessment, code)
+    offered, not_offered = movable(assessment, probe, rows)
+    reasons = {d["metric_id"]: d["reason"] for d in not_offered}
+    lines = tuple(_metric_line(assessment, probe, rows, i, weight, contribution, share, reasons) for i in range(len(rows)))
+
+    log = SearchLog()
+    distance = []
+    for target in targets(assessment, org):
+        moves, how = search(assessment, org, probe, rows, weights, offered, target, max_moves, log)
+        distance.append(_distance(target, moves, how))
+
+    provenance = dict(assessment.provenance())
+    provenance["dataset"] = assessment.label
+    return Explanation(
+        org_code=code,
+        org_name=str(org["org_name"]),
+        trust_type=str(org["trust_type"]),
+        trust_type_label=fw.trust_type_label(org["trust_type"]),
+        final_segment=_int(org["final_segment"]),
+        adjusted_segment=_int(org["adjusted_segment"]),
+        unadjusted_segment=_int(org["unadjusted_segment"]),
+        average_score=_float(org["average_score"]),
+        average_score_unrounded=_float(org["average_score_unrounded"]),
+        rank=_int(org["rank"]),
+        rank_of=_int(org["rank_of"]),
+        headline=headline(assessment, org),
+        steps=steps(assessment, org, rows),
+        metrics=lines,
+        domains=_domains(assessment, code, org["trust_type"]),
+        peers=_peers(assessment, code, org["trust_type"]),
+        distance=tuple(distance),
+        not_offered=tuple(not_offered),
+        provenance=provenance,
+        warnings=tuple(assessment.warnings),
+        search={"engine_runs": log.engine_runs, "candidates_scored": log.candidates_scored, "unconfirmed": log.unconfirmed},
+    )
+
+
+def _find(assessment: Assessment, org_code: str) -> pd.Series:
+    code = (org_code or "").strip().upper()
+    codes = assessment.summary["org_code"].astype(str)
+    hit = assessment.summary[codes.str.upper() == code]
+    if not hit.empty:
+        return hit.iloc[0]
+    upper = {c.upper(): c for c in codes}
+    close = difflib.get_close_matches(code, list(upper), n=5, cutoff=0.5)
+    near = [upper[c] for c in sorted(close, key=lambda c: (-difflib.SequenceMatcher(None, code, c).ratio(), c))]
+    names = assessment.summary[assessment.summary["org_name"].astype(str).str.upper().str.contains(code, regex=False)] if len(code) >= 3 else None
+    if names is not None:
+        near += [c for c in names["org_code"].astype(str) if c not in near][:5]
+    if near:
+        hint = f"; did you mean {', '.join(near)}?"
+    else:
+        same = [c for c in codes if c[:1].upper() == code[:1]] or list(codes)
+        hint = f"; codes in the input include {', '.join(sorted(same)[:5])}"
+    raise OptionError(f"organisation {org_code!r} is not in the input ({len(codes)} organisations){hint}")
+
+
+def _int(x) -> int | None:
+    return None if x is None or x is pd.NA or is_missing(x) else int(x)
+
+
+def _float(x) -> float | None:
+    return None if x is None or x is pd.NA or is_missing(x) else float(x)
+
+
+def _metric_line(assessment, probe: Probe, rows: pd.DataFrame, i: int, weight, contribution, share, reasons) -> MetricLine:
+    fw = assessment.framework
+    r = rows.iloc[i].to_dict()
+    metric = fw.metric(r["metric_id"])
+    domain = fw.domain(metric.domain)
+    unit = str(r["unit"]) if not is_missing(r["unit"]) else ""
+    matrix_inputs = None
+    if isinstance(metric.scoring, MatrixScoring):
+        own = rows.set_index("metric_id")["score"]
+        matrix_inputs = (own.get(metric.scoring.rows, np.nan), own.get(metric.scoring.columns, np.nan))
+        shown = f"{matrix_inputs[0]:g} × {matrix_inputs[1]:g} (scores)" if not any(is_missing(x) for x in matrix_inputs) else "no value"
+    elif isinstance(metric.scoring, PublishedScoring):
+        shown = band_text(metric, r["score"]) if not is_missing(r["score"]) else "no value"
+    else:
+        values, _ = probe.group_values(metric.id) if probe.has(metric.id) else (np.array([r["value"]]), None)
+        shown = value_text(r["value"], unit, decimals_of(values, unit))
+    value = _float(r["value"])
+    if value is None and isinstance(metric.scoring, PublishedScoring) and probe.has(metric.id):
+        value = probe.value(metric.id)  # a score-only input: the value is the band score
+    return MetricLine(
+        metric_id=metric.id,
+        score_id=metric.score_id,
+        name=metric.name,
+        short_name=metric.short_name,
+        domain=metric.domain,
+        domain_name=domain.name,
+        value=value,
+        value_text=shown,
+        unit=unit,
+        population=str(r["population"]),
+        population_size=_int(r["population_size"]),
+        group_size=_int(r["group_size"]),
+        rank=_int(r["rank"]),
+        rule=str(r["rule"]),
+        rule_text=rule_text(fw, metric, r, matrix_inputs),
+        score=_float(r["score"]),
+        score_2dp=_float(r["score_2dp"]),
+        average_input=_float(r["average_input"]),
+        weight=float(r["weight"]),
+        in_average=bool(r["in_average"]),
+        effective_weight=_float(weight[i]),
+        contribution=_float(contribution[i]),
+        share=_float(share[i]),
+        score_source=str(r["score_source"]),
+        input_row=str(r["input_row"]),
+        movable=metric.id not in reasons,
+        not_movable_reason=reasons.get(metric.id),
+    )
+
+
+def _domains(assessment: Assessment, code: str, trust_type: str) -> tuple[DomainLine, ...]:
+    fw = assessment.framework
+    d = assessment.domains
+    org_types = dict(zip(assessment.summary["org_code"], assessment.summary["trust_type"], strict=True))
+    same_type = d[d["org_code"].map(org_types) == trust_type]
+    own = d[d["org_code"] == code].set_index("domain")
+    out = []
+    for dom in fw.domains:
+        if dom.id not in own.index:
+            continue
+        r = own.loc[dom.id]
+        cp = assessment.cutpoints.get(dom.id)
+        n = int((same_type[same_type["domain"] == dom.id]["score"].notna()).sum())
+        out.append(
+            DomainLine(
+                domain=dom.id,
+                name=dom.name,
+                n_metrics=int(r["n_metrics"]),
+                score=_float(r["score"]),
+                score_2dp=_float(r["score_2dp"]),
+                segment=_int(r["segment"]),
+                rank=_int(r["rank"]),
+                rank_of=n,
+                cut_points=tuple(cp.values) if cp else None,
+                cut_point_method=cp.method if cp else None,
+            )
+        )
+    return tuple(out)
+
+
+def _peers(assessment: Assessment, code: str, trust_type: str, n: int = 2) -> tuple[Peer, ...]:
+    table = assessment.league_table(wide=False)
+    table = table[table["trust_type"] == trust_type].reset_index(drop=True)
+    at = int(np.flatnonzero(table["org_code"].to_numpy(dtype=object) == code)[0])
+    out = []
+    for position, idx in (("above", range(max(0, at - n), at)), ("below", range(at + 1, min(len(table), at + 1 + n)))):
+        for j in idx:
+            r = table.iloc[j]
+            out.append(
+                Peer(
+                    position=position,
+                    org_code=str(r["org_code"]),
+                    org_name=str(r["org_name"]),
+                    average_score=_float(r["average_score"]),
+                    final_segment=_int(r["final_segment"]),
+                    adjusted_segment=_int(r["adjusted_segment"]),
+                    rank=_int(r["rank"]),
+                )
+            )
+    return tuple(out)
+
+
+def _distance(target: Target, moves, how: str) -> Distance:
+    text = target.reason
+    if target.reachable:
+        if moves:
+            n = len(moves)
+            text += f" {n} way{'s' if n > 1 else ''} found, each checked by re-running the engine."
+        else:
+            text += " No change to one metric, or to two, reaches it: the gap is larger than any one or two metrics can close."
+    return Distance(
+        direction=target.direction,
+        from_segment=target.from_segment,
+        target_segment=target.target_segment,
+        reachable=target.reachable,
+        reason=target.reason,
+        cut_point=target.cut_point,
+        average_needed=target.average_needed,
+        average_change=target.average_change,
+        moves=tuple(moves),
+        search=how,
+        text=text,
+    )
