@@ -43,6 +43,7 @@ def _root(
 #: Command modules, in the order they appear in ``oversight --help``.
 COMMAND_MODULES = [
     "segment",
+    "explain",
     "verify",
     "demo",
     "nowcast",
