@@ -193,3 +193,47 @@ def test_real_segment_1_trust_and_published_stand_ins(acute):
     assert sum(m.contribution for m in r0a.metrics if m.contribution is not None) == pytest.approx(0, abs=1e-12)
     assert sum(m.share for m in r0a.metrics if m.share is not None) == pytest.approx(r0a.average_score_unrounded, abs=1e-12)
     assert lines["OF0013"].value_text == "71.1%" and lines["OF0013"].score_2dp == 3.11
+
+
+# ------------------------------------------------------------------------- method variants
+@pytest.fixture(scope="module")
+def national():
+    import nhs_oversight as no
+
+    return no.synthetic_inputs("2025/26 Q1")
+
+
+def test_within_type_cut_points_are_the_trusts_own(national):
+    import nhs_oversight as no
+    from nhs_oversight.engine import assess
+
+    fw = no.load_framework()
+    by_type = fw.variant("by-type", segmentation={**fw.segmentation.model_dump(), "population": "trust_type"})
+    a = assess(national, by_type)
+    own = dict(a.cutpoints["overall"].by_group)["mental_health_community"]
+    code = a.summary[a.summary["trust_type"] == "mental_health_community"]["org_code"].iloc[0]
+    e = explain(a, code, max_moves=1)
+    step = {s.name: s for s in e.steps}["cut_points"]
+    assert step.figures["values"] == list(own)
+    assert "quartiles of the 61 mental health and community trusts' averages" in step.text
+    for d in e.distance:
+        if d.cut_point is not None:
+            assert d.cut_point in own
+        for m in d.moves:  # confirmed with the trust type's own cut points
+            assert (m.resulting_segment <= d.target_segment) if d.direction == "better" else (m.resulting_segment >= d.target_segment)
+
+
+def test_contributions_follow_an_average_of_domains(national):
+    # With the average taken over domain scores, each metric's effective weight is its weight within
+    # its domain divided by the number of domains: shares still sum to the engine's average.
+    import nhs_oversight as no
+    from nhs_oversight.engine import assess
+
+    fw = no.load_framework()
+    a = assess(national, fw.variant("domains", average={"of": "domains", "minimum_metrics": 5}))
+    e = explain(a, "Z03", max_moves=0)
+    assert sum(m.share for m in e.metrics if m.share is not None) == pytest.approx(e.average_score_unrounded, abs=1e-12)
+    assert sum(m.contribution for m in e.metrics if m.contribution is not None) == pytest.approx(0, abs=1e-12)
+    people = [m for m in e.metrics if m.domain == "people" and m.effective_weight is not None]
+    n_domains = len({m.domain for m in e.metrics if m.effective_weight is not None})
+    assert sum(m.effective_weight for m in people) == pytest.approx(1 / n_domains)

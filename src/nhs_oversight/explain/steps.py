@@ -101,13 +101,18 @@ def steps(assessment: Assessment, org: pd.Series, rows: pd.DataFrame) -> tuple[S
         ),
     ]
     on_cut = "a trust exactly on a cut point is in the better segment" if upper else "a trust exactly on a cut point is in the worse segment"
-    detail = f" ({cp.detail})" if cp.detail else ""
     basis = "2-dp average" if fw.segmentation.score == "rounded" else "unrounded average"
+    if getattr(cp, "by_group", ()):
+        same = assessment.summary[assessment.summary["trust_type"] == org["trust_type"]]
+        n_type = int(same["average_score"].notna().sum())
+        how_cut = f"{cp.method}: the quartiles of the {n_type} {type_plural(fw, org['trust_type'])}' averages"
+    else:
+        detail = f" ({cp.detail})" if cp.detail else ""
+        how_cut = f"{cp.method} of {cp.population_size} organisations{detail}"
     out.append(
         Step(
             "cut_points",
-            f"Cut points {' / '.join(cut_text(c) for c in cuts)} on the {basis}: {cp.method} of {cp.population_size} "
-            f"organisations{detail}; {on_cut}.",
+            f"Cut points {' / '.join(cut_text(c) for c in cuts)} on the {basis}: {how_cut}; {on_cut}.",
             {"values": list(cuts), "method": cp.method, "detail": cp.detail, "population_size": cp.population_size,
              "boundary": fw.segmentation.boundary, "compared": basis},
         )
