@@ -116,6 +116,9 @@ def test_record_level_and_monthly_aggregate_definitions_agree(sample) -> None:
     recs = derive_tables({"ecds": str(path)}, metrics=["OF0013"]).values
     cols = ["org_code", "period", "value", "numerator", "denominator", "months"]
     pd.testing.assert_frame_equal(monthly[cols], recs[cols])
+    both = derive_tables({"ecds": str(path), "ae_monthly": pd.DataFrame(records)}, metrics=["OF0013"])
+    assert len(both.values) == 2 * len(recs)
+    assert any("OF0013 is derived by 2 definitions" in n for n in both.notes)
 
 
 def test_cli_and_module_entry(tmp_path: Path, capsys) -> None:

@@ -159,6 +159,10 @@ def run(
     if restrict_to is not None:
         out = out[out["org_code"].isin(restrict_to)]
 
+    for metric in sorted({d.metric_id for d in defs}):
+        keys = sorted(set(out.loc[out["metric_id"].eq(metric), "definition"]))
+        if len(keys) > 1:
+            notes.append(f"{metric} is derived by {len(keys)} definitions ({', '.join(keys)}); the definition column tells the rows apart")
     by_key = {d.key: d for d in defs}
     out["value"] = [
         round_half_up(n, den, by_key[k].scale, by_key[k].decimals) if pd.notna(n) and pd.notna(den) and den > 0 else float("nan")
