@@ -54,6 +54,7 @@ COMMAND_MODULES = [
     "compare",
     "uncertainty",
     "derive", "ingest", "history", "synth_ecds",
+    "serve", "report",
     "brief", "movement",
 ]
 

@@ -14,17 +14,29 @@ def register(app: typer.Typer) -> None:
     def demo(
         out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo's files."),
     ) -> None:
-        """Run everything on the SYNTHETIC national dataset and print the league table."""
-        from nhs_oversight import api, synthetic
-        from nhs_oversight.render.output import write_table
+        """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
+        from nhs_oversight import synthetic
+        from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
+        from nhs_oversight.render.html import build_report
+        from nhs_oversight.render.output import atomic_write_text, write_table
         from nhs_oversight.render.terminal import league_text
         from nhs_oversight.render.workbook import assessment_workbook
+        from nhs_oversight.web.extras import Unavailable
 
-        a = api.assess(api.synthetic_inputs())
+        site = site_from_options(None, None, None, "nof-2025-26", None, False, True, "2025/26 Q2", DRAWS.default, SEED.default)
+        a = site.assessment
         warn(a.warnings)
         typer.echo(league_text(a))
         out.mkdir(parents=True, exist_ok=True)
         write_table(a.league_table(), "csv", out / "league-table.csv")
-        assessment_workbook(a, out / "board-pack.xlsx")
+        movement, uncertainty = site.movement(), site.uncertainty()
+        assessment_workbook(a, out / "board-pack.xlsx",
+                            movement=None if isinstance(movement, Unavailable) else movement,
+                            uncertainty=None if isinstance(uncertainty, Unavailable) else uncertainty)
         typer.echo(f"Synthetic input files: {synthetic.data_dir()}")
         typer.echo(f"Wrote {out / 'league-table.csv'} and {out / 'board-pack.xlsx'} (SYNTHETIC data).")
+        typer.echo("Writing the HTML report (charts take a few seconds)...", err=True)
+        first = a.league_table(wide=False)["org_code"].iloc[0]
+        atomic_write_text(out / "report.html", build_report(site, trusts=[first]))
+        typer.echo(f"Wrote {out / 'report.html'}: one self-contained file, open it in any browser (SYNTHETIC data).")
+        typer.echo("To explore the same data in the dashboard, run:  oversight serve --synthetic  (then open http://127.0.0.1:8000/)")

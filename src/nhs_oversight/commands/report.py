@@ -1,0 +1,66 @@
+"""``oversight report``: a self-contained HTML report or an Excel board pack of one quarter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nhs_oversight.commands import options as opt
+from nhs_oversight.commands.common import emit, warn
+from nhs_oversight.commands.serve import DB, DRAWS, PREVIOUS, SEED
+
+FORMATS = {"html": "html", "htm": "html", "xlsx": "xlsx"}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report(
+        files: list[Path] = opt.FILES,
+        output: Path = typer.Option(..., "--output", "-o", help="report.html (one self-contained file) or pack.xlsx (the board pack)."),
+        previous: list[Path] = PREVIOUS,
+        db: Path = DB,
+        trusts: list[str] = typer.Option(None, "--trust", help="Add a trust's page to the HTML report, by ODS code (repeat for several)."),
+        no_metrics: bool = typer.Option(False, "--no-metrics", help="Leave the metric pages out of the HTML report."),
+        framework: str = opt.FRAMEWORK,
+        cutpoints: str = opt.CUTPOINTS,
+        recompute_all: bool = opt.RECOMPUTE_ALL,
+        synthetic: bool = opt.SYNTHETIC,
+        quarter: str = opt.QUARTER_SYNTH,
+        draws: int = DRAWS,
+        seed: int = SEED,
+    ) -> None:
+        """Write the report of one quarter: HTML (the dashboard's pages in one file) or Excel.
+
+        The HTML file holds its styles and charts and makes no request: it can be emailed or
+        archived. The workbook has one sheet per table with frozen headers, number formats,
+        segment colours and a sheet on the method version and sources.
+        """
+        from nhs_oversight.commands.serve import site_from_options
+        from nhs_oversight.errors import OptionError
+        from nhs_oversight.render.output import atomic_write_text
+
+        fmt = FORMATS.get(output.suffix.lower().lstrip("."))
+        if fmt is None:
+            raise OptionError(f"--output {output}: give a .html or .xlsx file")
+        if not output.parent.is_dir() and str(output.parent):
+            raise OptionError(f"output folder {str(output.parent)!r} does not exist")
+        if fmt == "xlsx" and (trusts or no_metrics):
+            raise OptionError("--trust and --no-metrics apply to the HTML report only")
+        site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed)
+        warn(site.assessment.warnings)
+        if fmt == "html":
+            from nhs_oversight.render.html import build_report
+
+            atomic_write_text(output, build_report(site, trusts=trusts or (), metrics=not no_metrics))
+        else:
+            from nhs_oversight.render.workbook import assessment_workbook
+            from nhs_oversight.web.extras import Unavailable
+
+            movement, uncertainty = site.movement(), site.uncertainty()
+            assessment_workbook(
+                site.assessment, output,
+                movement=None if isinstance(movement, Unavailable) else movement,
+                uncertainty=None if isinstance(uncertainty, Unavailable) else uncertainty,
+            )
+        emit(None, output)

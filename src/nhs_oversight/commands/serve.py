@@ -1,0 +1,75 @@
+"""``oversight serve``: the read-only dashboard of one quarter (FastAPI + uvicorn)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nhs_oversight.commands import options as opt
+from nhs_oversight.commands.common import warn
+
+PREVIOUS = typer.Option(None, "--previous", help="Last quarter's files, for movement since last quarter (repeat for several files).")
+DB = typer.Option(None, "--db", help="History database (from `oversight ingest`): SPC icons on trust pages, funnel plots on metric pages.")
+DRAWS = typer.Option(500, "--draws", min=1, max=100_000, help="Draws of the uncertainty simulation (segment stability, plausible ranks).")
+SEED = typer.Option(20250401, "--seed", help="Random seed of the uncertainty simulation.")
+
+
+def site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed):
+    """Read and assess the quarter (and the previous one); the Site the pages are made from.
+
+    With ``--synthetic`` and no ``--previous``, the synthetic quarter before is used as the
+    previous quarter when it is shipped.
+    """
+    from nhs_oversight import api
+    from nhs_oversight import synthetic as synth
+    from nhs_oversight.errors import OptionError
+    from nhs_oversight.periods import Quarter
+    from nhs_oversight.web.site import Site, SiteOptions
+
+    current = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
+    before = None
+    if previous:
+        before = api.assess(api.read_inputs(previous, current.framework), current.framework, recompute_all=recompute_all)
+    elif synthetic:
+        earlier = str(Quarter.parse(quarter).previous())
+        if earlier in synth.QUARTERS:
+            before = api.assess(api.synthetic_inputs(earlier, current.framework), current.framework)
+    if db is not None and not Path(db).is_file():
+        raise OptionError(f"--db {db}: no history database there (build one with `oversight ingest`)")
+    return Site(current, before, db, SiteOptions(draws=draws, seed=seed))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        files: list[Path] = opt.FILES,
+        previous: list[Path] = PREVIOUS,
+        db: Path = DB,
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this computer only)."),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+        framework: str = opt.FRAMEWORK,
+        cutpoints: str = opt.CUTPOINTS,
+        recompute_all: bool = opt.RECOMPUTE_ALL,
+        synthetic: bool = opt.SYNTHETIC,
+        quarter: str = opt.QUARTER_SYNTH,
+        draws: int = DRAWS,
+        seed: int = SEED,
+    ) -> None:
+        """Serve the dashboard: overview, league table, trust, metric and comparison pages.
+
+        Read-only: the data are read once at start. Every page is also JSON, at the same path
+        under /api/ or with ?format=json. Stop with Ctrl+C.
+        """
+        import uvicorn
+
+        from nhs_oversight.web.app import create_app
+        from nhs_oversight.web.site import warm
+
+        site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed)
+        warn(site.assessment.warnings)
+        label = f"{site.label} " if site.label else ""
+        typer.echo(f"Serving {label}{site.framework.name}, {site.assessment.period}: "
+                   f"{len(site.assessment.summary)} organisations at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        warm(site)
+        uvicorn.run(create_app(site), host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,98 @@
+"""`oversight report --output pack.xlsx`: the board pack, read back with openpyxl."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from nhs_oversight.cli import app
+from nhs_oversight.render.palette import SEGMENT_COLOURS
+from web_support import synthetic_assessments
+
+DATA_SHEETS = ["Segments by region", "Segments by trust type", "Segments by ICB", "League table", "Metric scores",
+               "Domains", "Cut points", "Movement", "Uncertainty"]
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack") / "pack.xlsx"
+    r = CliRunner().invoke(app, ["report", "--synthetic", "--output", str(out), "--draws", "50"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return openpyxl.load_workbook(out)
+
+
+def column(ws, title):
+    heads = [c.value for c in ws[1]]
+    return heads.index(title) + 1
+
+
+def test_one_sheet_per_table_with_frozen_headers(pack):
+    assert pack.sheetnames == [*DATA_SHEETS, "About"]
+    for name in DATA_SHEETS:
+        ws = pack[name]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref, name
+        assert ws.cell(1, 1).font.b
+        assert "SYNTHETIC DATA" in ws.oddHeader.left.text
+
+
+def test_league_table_values_formats_and_colours(pack):
+    a, _ = synthetic_assessments()
+    ws = pack["League table"]
+    assert ws.max_row - 1 == len(a.summary)
+    code_col, avg_col, seg_col = column(ws, "ODS code"), column(ws, "Average score"), column(ws, "Final segment")
+    assert {ws.cell(r, 1).value for r in range(2, ws.max_row + 1)} == {"SYNTHETIC"}
+    for r in range(2, ws.max_row + 1):
+        code = ws.cell(r, code_col).value
+        row = a.org(code)
+        assert ws.cell(r, avg_col).value == pytest.approx(row["average_score"])
+        seg = ws.cell(r, seg_col)
+        assert seg.value == row["final_segment"]
+        assert seg.fill.fgColor.rgb.upper().endswith(SEGMENT_COLOURS[seg.value].lstrip("#").upper())
+    assert ws.cell(2, avg_col).number_format == "0.00"
+    assert ws.cell(2, column(ws, "Rank")).number_format == "0"
+    assert ws.cell(2, column(ws, "Trust type")).value == "Acute trust"
+
+
+def test_segment_sheets_count_and_share(pack):
+    a, _ = synthetic_assessments()
+    ws = pack["Segments by region"]
+    heads = [c.value for c in ws[1]]
+    rows = {ws.cell(r, heads.index("Group") + 1).value: r for r in range(2, ws.max_row + 1)}
+    assert set(rows) == set(a.summary["region"]) | {"England"}
+    london = a.summary[a.summary["region"] == "London"]
+    r = rows["London"]
+    assert ws.cell(r, heads.index("Segment 4 (count)") + 1).value == int((london["final_segment"] == 4).sum())
+    share = ws.cell(r, heads.index("Segment 4 (share)") + 1)
+    assert share.value == pytest.approx((london["final_segment"] == 4).mean()) and share.number_format == "0%"
+    counts = ws.cell(r, heads.index("Segment 3 (count)") + 1)
+    assert counts.fill.fgColor.rgb in (None, "00000000")  # counts are not coloured as segments
+
+
+def test_about_sheet_documents_method_sources_and_legend(pack):
+    a, _ = synthetic_assessments()
+    ws = pack["About"]
+    pairs = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert pairs["framework"] == "nof-2025-26" and pairs["period"] == "2025/26 Q2" and pairs["dataset"] == "SYNTHETIC"
+    for f in a.inputs.files:
+        assert f in pairs["source_files"]
+    assert "2025/26 Q1" in pairs["movement"] and "draws" in pairs["uncertainty"]
+    legend = {ws.cell(r, 1).value: ws.cell(r, 1).fill.fgColor.rgb for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("Segment ")}
+    for k, colour in SEGMENT_COLOURS.items():
+        assert legend[f"Segment {k}"].upper().endswith(colour.lstrip("#").upper())
+
+
+def test_uncertainty_and_movement_sheets(pack):
+    a, previous = synthetic_assessments()
+    ws = pack["Uncertainty"]
+    heads = [c.value for c in ws[1]]
+    assert ws.max_row - 1 == len(a.summary)
+    p = ws.cell(2, heads.index("Chance of the same segment") + 1)
+    assert 0 <= p.value <= 1 and p.number_format == "0%"
+    mv = pack["Movement"]
+    heads = [c.value for c in mv[1]]
+    before = previous.summary.set_index("org_code")["final_segment"]
+    for r in range(2, mv.max_row + 1):
+        code = mv.cell(r, heads.index("ODS code") + 1).value
+        assert mv.cell(r, heads.index("Segment before") + 1).value == before[code]
