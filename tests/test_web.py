@@ -134,7 +134,7 @@ def test_league_table_htmx_partial(client, site):
 
 def test_league_table_form_works_without_javascript(client):
     html = client.get("/league").text
-    form = re.search(r"<form class=\"oversight-filters\" method=\"get\" action=\"/league\".*?</form>", html, re.S)
+    form = re.search(r"<form id=\"league-form\" class=\"oversight-filters\" method=\"get\" action=\"/league\".*?</form>", html, re.S)
     assert form and 'type="submit"' in form.group(0)
     for name in ("q", "region", "type", "icb", "segment"):
         assert f'name="{name}"' in form.group(0)
