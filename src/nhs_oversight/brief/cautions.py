@@ -150,9 +150,18 @@ def _between_quarters(a: Assessment, previous: Assessment) -> list[Sentence]:
             {"previous_period": period_of(previous), "period": period_of(a), "previous_cutpoints": list(before), "cutpoints": list(now)},
             src,
         ))
+    now_codes, before_codes = set(a.summary["org_code"]), set(previous.summary["org_code"])
+    only_now, only_before = len(now_codes - before_codes), len(before_codes - now_codes)
+    if only_now or only_before:
+        out.append(Sentence(
+            f"The quarters do not cover the same trusts ({L.number(only_now)} only in {period_of(a)}, "
+            f"{L.number(only_before)} only in {period_of(previous)}), so the change in each segment's count is not like for like.",
+            {"previous_period": period_of(previous), "period": period_of(a), "only_now": only_now, "only_before": only_before},
+            src,
+        ))
     if a.framework.id != previous.framework.id:
         out.append(Sentence(
-            f"The two quarters were assessed with different method versions ({previous.framework.id} and {a.framework.id}), whose "
+            f"The quarters were assessed with different method versions ({previous.framework.id} and {a.framework.id}), whose "
             "metrics and rules may differ.",
             {"previous_framework": previous.framework.id, "framework": a.framework.id},
             src,
