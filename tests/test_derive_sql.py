@@ -132,7 +132,7 @@ def test_rounding_is_half_up_from_exact_counts() -> None:
     assert round_half_up(0.5, 1, 1, 0) == 1.0
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 5000), st.integers(0, 5000)), min_size=3, max_size=3))
 def test_quarter_is_sum_over_sum(months: list[tuple[int, int]]) -> None:
     rows = []

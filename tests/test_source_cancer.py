@@ -46,6 +46,14 @@ def test_route_spellings_are_one_code(tmp_path: Path) -> None:
     assert df["modality"].isna().tolist() == [False, True, True]
 
 
+def test_route_total_rows_are_their_own_cut(tmp_path: Path) -> None:
+    lines = [HEADER,
+             "2023-04-01,2023/24,APR,62-day Combined,RXX,Screening,ALL MODALITIES,Lung,2,1,1",
+             "2023-04-01,2023/24,APR,62-day Combined,RXX,Screening,Surgery,ALL CANCERS,2,1,1",
+             "2023-04-01,2023/24,APR,62-day Combined,RXX,Screening,ALL MODALITIES,ALL CANCERS,2,1,1"]
+    assert read_cwt(write(tmp_path, lines))["cut"].tolist() == ["by_cancer_type", "by_modality", "total"]
+
+
 def test_total_must_be_within_plus_breaches(tmp_path: Path) -> None:
     lines = [HEADER, "2023-04-01,2023/24,APR,28-day FDS,RXX,URGENT SUSPECTED CANCER,,Lung,5,3,1"]
     with pytest.raises(InputError, match="not within standard") as e:

@@ -33,10 +33,15 @@ def test_band_labels() -> None:
     assert band_of("wait_0_18") is None
 
 
-def test_real_completed_admitted_hand_checked(shared_data: Path) -> None:
+@pytest.fixture(scope="module")
+def admitted_sep(shared_data: Path) -> pd.DataFrame:
+    return read_rtt(shared_data / "rtt/rtt-completed-admitted-provider-2025-09.csv")
+
+
+def test_real_completed_admitted_hand_checked(admitted_sep: pd.DataFrame) -> None:
     # Read by hand (csv module, '-' as empty) for R1H, Total function, Sep 2025: bands up to 18
     # weeks 1,638; from 52 weeks 450; all bands 3,068 = the published total column.
-    df = read_rtt(shared_data / "rtt/rtt-completed-admitted-provider-2025-09.csv")
+    df = admitted_sep
     assert df.attrs["pathway"] == "admitted" and df.attrs["warnings"] == []
     r1h = df[(df["org_code"] == "R1H") & df["is_total_function"]]
     assert r1h.loc[r1h["week_to"] <= 18, "patients"].sum() == 1638
@@ -47,9 +52,9 @@ def test_real_completed_admitted_hand_checked(shared_data: Path) -> None:
     assert (df["period"] == pd.Timestamp("2025-09-01")).all()
 
 
-def test_real_unknown_clock_start_is_total_minus_bands(shared_data: Path) -> None:
+def test_real_unknown_clock_start_is_total_minus_bands(admitted_sep: pd.DataFrame) -> None:
     # RAL Urology (C_101): published total 308, weekly bands add up to 307
-    df = read_rtt(shared_data / "rtt/rtt-completed-admitted-provider-2025-09.csv")
+    df = admitted_sep
     ral = df[(df["org_code"] == "RAL") & (df["treatment_function_code"] == "C_101")]
     assert ral.loc[ral["band"] == UNKNOWN_BAND, "patients"].item() == 1
     assert ral["patients"].sum() == 308

@@ -88,7 +88,8 @@ def read_cwt(path: str | Path, missing: MissingReport | None = None) -> pd.DataF
     DataFrame with :data:`COLUMNS`. ``standard`` is ``FDS28``, ``D31`` or ``D62``; ``route`` a code
     (``usc``, ``breast_symptomatic``, ``screening``, ``consultant_upgrade``, ``first_treatment``,
     ``subsequent_treatment``); ``cut`` is ``by_cancer_type`` (modality all), ``by_modality``
-    (cancer type all) or ``fds`` (the 28-day standard, which has no modality).
+    (cancer type all), ``total`` (both all, in editions that print a route total) or ``fds``
+    (the 28-day standard, which has no modality).
 
     Raises
     ------
@@ -112,10 +113,11 @@ def read_cwt(path: str | Path, missing: MissingReport | None = None) -> pd.DataF
     modality = text_column(df, "modality") if "modality" in df.columns else pd.Series("", index=df.index)
     df["modality"] = modality.where(modality != "", None)
     df["cancer_type"] = text_column(df, "cancer_type")
+    all_modalities = modality.str.upper().eq(ALL_MODALITIES).to_numpy()
+    all_cancers = df["cancer_type"].str.upper().eq(ALL_CANCERS).to_numpy()
     df["cut"] = np.select(
-        [df["standard"].eq("FDS28").to_numpy(), modality.str.upper().eq(ALL_MODALITIES).to_numpy(),
-         df["cancer_type"].str.upper().eq(ALL_CANCERS).to_numpy()],
-        ["fds", "by_cancer_type", "by_modality"],
+        [df["standard"].eq("FDS28").to_numpy(), all_modalities & all_cancers, all_modalities, all_cancers],
+        ["fds", "total", "by_cancer_type", "by_modality"],
         default="other",
     )
     _check_arithmetic(df, p, header.labels)
