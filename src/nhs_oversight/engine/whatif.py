@@ -135,24 +135,23 @@ class Probe:
         self._own_score = dict(zip(own["metric_id"], own["score"].astype(float), strict=True))
         self._own_source = dict(zip(own["metric_id"], own["score_source"], strict=True))
         vals = assessment.inputs.values
-        types_of = dict(zip(assessment.inputs.orgs["org_code"], assessment.inputs.orgs["trust_type"], strict=False))
+        orgs = assessment.inputs.orgs
+        types_of = dict(zip(orgs["org_code"].to_numpy(dtype=object), orgs["trust_type"].to_numpy(dtype=object), strict=False))
         codes = vals["org_code"].to_numpy(dtype=object)
-        self._rows: dict[str, tuple[MetricRows, int]] = {}
-        metric_ids = vals["metric_id"].to_numpy(dtype=object)
+        row_type = np.array([types_of.get(c) for c in codes], dtype=object)
         value = vals["value"].to_numpy(dtype=float)
         tie = vals["tie_rank"].to_numpy(dtype=float)
         unit = pd.Series(vals["unit"]).fillna("").to_numpy(dtype=object)
-        for metric_id in set(metric_ids[codes == self.org]):
-            m = np.flatnonzero(metric_ids == metric_id)
+        metric_code, metric_names = pd.factorize(vals["metric_id"].to_numpy(dtype=object))
+        order = np.argsort(metric_code, kind="stable")
+        bounds = np.searchsorted(metric_code[order], np.arange(len(metric_names) + 1))
+        own_metrics = set(metric_code[codes == self.org])
+        self._rows: dict[str, tuple[MetricRows, int]] = {}
+        for k in own_metrics:
+            m = order[bounds[k] : bounds[k + 1]]
             c = codes[m]
-            rows = MetricRows(
-                org=np.arange(len(m)),
-                value=value[m],
-                unit=unit[m],
-                tie_rank=tie[m],
-                trust_type=np.array([types_of.get(x) for x in c], dtype=object),
-            )
-            self._rows[metric_id] = (rows, int(np.flatnonzero(c == self.org)[0]))
+            rows = MetricRows(org=np.arange(len(m)), value=value[m], unit=unit[m], tie_rank=tie[m], trust_type=row_type[m])
+            self._rows[str(metric_names[k])] = (rows, int(np.flatnonzero(c == self.org)[0]))
         self._tie_break = self.framework.ranking.tie_break == "published_rank"
 
     def value(self, metric_id: str) -> float:

@@ -59,7 +59,11 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3) -> Explan
     probe = Probe(assessment, code)
     offered, not_offered = movable(assessment, probe, rows)
     reasons = {d["metric_id"]: d["reason"] for d in not_offered}
-    lines = tuple(_metric_line(assessment, probe, rows, i, weight, contribution, share, reasons) for i in range(len(rows)))
+    records = rows.to_dict("records")
+    own_scores = dict(zip(rows["metric_id"], rows["score"].astype(float), strict=True))
+    lines = tuple(
+        _metric_line(assessment, probe, r, own_scores, weight[i], contribution[i], share[i], reasons) for i, r in enumerate(records)
+    )
 
     log = SearchLog()
     distance = []
@@ -96,16 +100,16 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3) -> Explan
 
 def _find(assessment: Assessment, org_code: str) -> pd.Series:
     code = (org_code or "").strip().upper()
-    codes = assessment.summary["org_code"].astype(str)
-    hit = assessment.summary[codes.str.upper() == code]
-    if not hit.empty:
-        return hit.iloc[0]
+    codes = [str(c) for c in assessment.summary["org_code"].to_numpy(dtype=object)]
     upper = {c.upper(): c for c in codes}
+    if code in upper:
+        at = codes.index(upper[code])
+        return assessment.summary.iloc[at]
     close = difflib.get_close_matches(code, list(upper), n=5, cutoff=0.5)
     near = [upper[c] for c in sorted(close, key=lambda c: (-difflib.SequenceMatcher(None, code, c).ratio(), c))]
-    names = assessment.summary[assessment.summary["org_name"].astype(str).str.upper().str.contains(code, regex=False)] if len(code) >= 3 else None
-    if names is not None:
-        near += [c for c in names["org_code"].astype(str) if c not in near][:5]
+    if len(code) >= 3:
+        names = [str(n).upper() for n in assessment.summary["org_name"].to_numpy(dtype=object)]
+        near += [c for c, n in zip(codes, names, strict=True) if code in n and c not in near][:5]
     if near:
         hint = f"; did you mean {', '.join(near)}?"
     else:
@@ -122,16 +126,14 @@ def _float(x) -> float | None:
     return None if x is None or x is pd.NA or is_missing(x) else float(x)
 
 
-def _metric_line(assessment, probe: Probe, rows: pd.DataFrame, i: int, weight, contribution, share, reasons) -> MetricLine:
+def _metric_line(assessment, probe: Probe, r: dict, own_scores: dict, weight, contribution, share, reasons) -> MetricLine:
     fw = assessment.framework
-    r = rows.iloc[i].to_dict()
     metric = fw.metric(r["metric_id"])
     domain = fw.domain(metric.domain)
     unit = str(r["unit"]) if not is_missing(r["unit"]) else ""
     matrix_inputs = None
     if isinstance(metric.scoring, MatrixScoring):
-        own = rows.set_index("metric_id")["score"]
-        matrix_inputs = (own.get(metric.scoring.rows, np.nan), own.get(metric.scoring.columns, np.nan))
+        matrix_inputs = (own_scores.get(metric.scoring.rows, np.nan), own_scores.get(metric.scoring.columns, np.nan))
         shown = f"{matrix_inputs[0]:g} × {matrix_inputs[1]:g} (scores)" if not any(is_missing(x) for x in matrix_inputs) else "no value"
     elif isinstance(metric.scoring, PublishedScoring):
         shown = band_text(metric, r["score"]) if not is_missing(r["score"]) else "no value"
@@ -162,9 +164,9 @@ def _metric_line(assessment, probe: Probe, rows: pd.DataFrame, i: int, weight, c
         average_input=_float(r["average_input"]),
         weight=float(r["weight"]),
         in_average=bool(r["in_average"]),
-        effective_weight=_float(weight[i]),
-        contribution=_float(contribution[i]),
-        share=_float(share[i]),
+        effective_weight=_float(weight),
+        contribution=_float(contribution),
+        share=_float(share),
         score_source=str(r["score_source"]),
         input_row=str(r["input_row"]),
         movable=metric.id not in reasons,
@@ -175,16 +177,21 @@ def _metric_line(assessment, probe: Probe, rows: pd.DataFrame, i: int, weight, c
 def _domains(assessment: Assessment, code: str, trust_type: str) -> tuple[DomainLine, ...]:
     fw = assessment.framework
     d = assessment.domains
-    org_types = dict(zip(assessment.summary["org_code"], assessment.summary["trust_type"], strict=True))
-    same_type = d[d["org_code"].map(org_types) == trust_type]
-    own = d[d["org_code"] == code].set_index("domain")
+    org_types = dict(zip(assessment.summary["org_code"].to_numpy(dtype=object), assessment.summary["trust_type"].to_numpy(dtype=object), strict=True))
+    d_code = d["org_code"].to_numpy(dtype=object)
+    d_domain = d["domain"].to_numpy(dtype=object)
+    d_type = np.array([org_types.get(c) for c in d_code], dtype=object)
+    has_score = ~np.isnan(d["score"].to_numpy(dtype=float))
+    own = d[d_code == code]
+    own_at = {dom: i for i, dom in enumerate(own["domain"].to_numpy(dtype=object))}
+    records = own.to_dict("records")
     out = []
     for dom in fw.domains:
-        if dom.id not in own.index:
+        if dom.id not in own_at:
             continue
-        r = own.loc[dom.id]
+        r = records[own_at[dom.id]]
         cp = assessment.cutpoints.get(dom.id)
-        n = int((same_type[same_type["domain"] == dom.id]["score"].notna()).sum())
+        n = int(((d_type == trust_type) & (d_domain == dom.id) & has_score).sum())
         out.append(
             DomainLine(
                 domain=dom.id,
@@ -203,13 +210,17 @@ def _domains(assessment: Assessment, code: str, trust_type: str) -> tuple[Domain
 
 
 def _peers(assessment: Assessment, code: str, trust_type: str, n: int = 2) -> tuple[Peer, ...]:
-    table = assessment.league_table(wide=False)
-    table = table[table["trust_type"] == trust_type].reset_index(drop=True)
-    at = int(np.flatnonzero(table["org_code"].to_numpy(dtype=object) == code)[0])
+    """Neighbours in the league table of the trust's type (ordered by rank, then ODS code)."""
+    summary = assessment.summary
+    same = summary[summary["trust_type"].to_numpy(dtype=object) == trust_type]
+    rank = same["rank"].to_numpy(dtype=float, na_value=np.inf)
+    codes = same["org_code"].to_numpy(dtype=object)
+    order = np.lexsort((codes.astype(str), rank))
+    at = int(np.flatnonzero(codes[order] == code)[0])
     out = []
-    for position, idx in (("above", range(max(0, at - n), at)), ("below", range(at + 1, min(len(table), at + 1 + n)))):
+    for position, idx in (("above", range(max(0, at - n), at)), ("below", range(at + 1, min(len(order), at + 1 + n)))):
         for j in idx:
-            r = table.iloc[j]
+            r = same.iloc[int(order[j])]
             out.append(
                 Peer(
                     position=position,

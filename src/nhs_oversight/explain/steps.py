@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
@@ -103,8 +104,8 @@ def steps(assessment: Assessment, org: pd.Series, rows: pd.DataFrame) -> tuple[S
     on_cut = "a trust exactly on a cut point is in the better segment" if upper else "a trust exactly on a cut point is in the worse segment"
     basis = "2-dp average" if fw.segmentation.score == "rounded" else "unrounded average"
     if getattr(cp, "by_group", ()):
-        same = assessment.summary[assessment.summary["trust_type"] == org["trust_type"]]
-        n_type = int(same["average_score"].notna().sum())
+        of_type = assessment.summary["trust_type"].to_numpy(dtype=object) == org["trust_type"]
+        n_type = int((of_type & ~np.isnan(assessment.summary["average_score"].to_numpy(dtype=float))).sum())
         how_cut = f"{cp.method}: the quartiles of the {n_type} {type_plural(fw, org['trust_type'])}' averages"
     else:
         detail = f" ({cp.detail})" if cp.detail else ""
@@ -127,8 +128,11 @@ def steps(assessment: Assessment, org: pd.Series, rows: pd.DataFrame) -> tuple[S
     out.append(_override_step(assessment, org, unadj, adjusted))
     out.append(_rsp_step(assessment, org, adjusted, final))
     rank, rank_of = _int(org["rank"]), _int(org["rank_of"])
-    same = assessment.summary[(assessment.summary["trust_type"] == org["trust_type"]) & (assessment.summary["rank"] == org["rank"])]
-    shared = [c for c in same["org_code"] if c != code]
+    summary = assessment.summary
+    same_rank = (summary["trust_type"].to_numpy(dtype=object) == org["trust_type"]) & (
+        summary["rank"].to_numpy(dtype=float, na_value=np.nan) == (np.nan if rank is None else rank)
+    )
+    shared = [c for c in summary["org_code"].to_numpy(dtype=object)[same_rank] if c != code]
     tie = f"; it shares the rank with {', '.join(shared)}" if shared else ""
     rsp_note = " Trusts in segment 5 are ranked within their segment before the programme." if final == 5 else ""
     out.append(
@@ -189,7 +193,7 @@ def _rsp_source(assessment: Assessment, code: str) -> str | None:
     flags = assessment.inputs.flags
     if flags is None or len(flags) == 0 or "rsp_source" not in flags.columns:
         return None
-    rows = flags[flags["org_code"] == code]
+    rows = flags[flags["org_code"].to_numpy(dtype=object) == code]
     if rows.empty or is_missing(rows["rsp_source"].iloc[0]):
         return None
     return str(rows["rsp_source"].iloc[0])
