@@ -163,7 +163,8 @@ def spc_chart(
     groups = list(points.groupby(keys, sort=False)) if keys else [((), points)]
     if len(groups) > MAX_PANELS:
         raise OptionError(
-            f"{len(groups)} series is too many for one chart (at most {MAX_PANELS})",
+            f"{len(groups)} series is too many for one chart (at most {MAX_PANELS}); "
+            "chart fewer series (oversight spc --where COLUMN=VALUE,...) or use --summary",
         )
     sentences: dict[str, str] = {}
     if summary is not None and len(summary):
