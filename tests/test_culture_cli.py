@@ -61,7 +61,7 @@ def test_culture_chart_needs_one_measure_and_writes_svg(capsys, nss_path, tmp_pa
     assert code == 0, err
     svg = out.read_text()
     assert svg.startswith("<svg") and "Emotional_manager, Ambulance Trusts, 2023" in svg
-    assert 'role="img" aria-label="Emotional_manager, Ambulance Trusts, 2023"' in svg
+    assert 'role="img" aria-label="Emotional_manager, Ambulance Trusts, 2023. Funnel plot' in svg
     assert "<desc>Emotional_manager, Ambulance Trusts, 2023. Funnel plot of 11 units" in svg
     code, _, err = run(capsys, "culture", nss_path, "-o", tmp_path / "x.svg")
     assert_one_line_error(code, err, "one --measure")

@@ -15,7 +15,8 @@ from nhs_oversight.render.icons import (
     icon_data_uri,
     icon_svg,
 )
-from nhs_oversight.render.spc_chart import MAX_PANELS, accessible_svg, spc_chart, summary_chart
+from nhs_oversight.render.spc_chart import MAX_PANELS, spc_chart, summary_chart
+from nhs_oversight.render.svg import accessible_svg
 from nhs_oversight.stats.spc import spc, spc_summary
 from nhs_oversight.stats.spc.icons import ASSURANCE_ICONS, VARIATION_ICONS
 
@@ -85,7 +86,7 @@ def test_renderers_need_spc_output():
 
 def test_accessible_svg_escapes_text():
     out = accessible_svg('<svg width="1"><g/></svg>', "A & E", "breaches < 5%")
-    assert out.startswith('<svg role="img" aria-labelledby="chart-title chart-desc" width="1">')
-    assert "<title id=\"chart-title\">A &amp; E</title>" in out
+    assert out.startswith('<svg width="1" role="img" aria-label="A &amp; E. breaches &lt; 5%">')
+    assert "<title>A &amp; E</title>" in out
     assert "breaches &lt; 5%" in out
     ET.fromstring(out)

@@ -20,6 +20,7 @@ from nhs_oversight.render.palette import (
     NHS_PURPLE,
     NHS_WARM_YELLOW,
 )
+from nhs_oversight.render.svg import accessible_svg
 
 SEVERITY_COLOURS = {
     "inside 95%": NHS_MID_GREY,
@@ -112,15 +113,6 @@ def funnel_chart(
         title=alt.TitleParams(title, subtitle=[subtitle], anchor="start", color="#212B32", subtitleColor=NHS_DARK_GREY),
         description=description,
     )
-
-
-def accessible_svg(svg: str, title: str, description: str) -> str:
-    """Give an SVG a role, a <title> and a <desc>, so screen readers announce the text alternative."""
-    from xml.sax.saxutils import escape, quoteattr
-
-    end = svg.index(">", svg.index("<svg")) + 1
-    opening = svg[:end - 1] + f' role="img" aria-label={quoteattr(title)}>'
-    return opening + f"<title>{escape(title)}</title><desc>{escape(description)}</desc>" + svg[end:]
 
 
 def save_chart(chart: Any, fmt: str, output: str | Path | None) -> str | None:

@@ -8,7 +8,6 @@ The renderer draws columns computed by :mod:`nhs_oversight.stats.spc`; it comput
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from nhs_oversight.errors import OptionError
 from nhs_oversight.render.icons import icon_data_uri
+from nhs_oversight.render.svg import accessible_svg
 
 #: Point colours (NHSRplotthedots / Making Data Count defaults).
 POINT_COLOURS = {
@@ -238,19 +238,6 @@ def summary_chart(summary: pd.DataFrame, *, title: str | None = None) -> Any:
         .configure(font=FONT)
         .configure_view(stroke=None)
     )
-
-
-def accessible_svg(svg: str, title: str, description: str) -> str:
-    """Give an SVG a ``<title>`` and ``<desc>`` that screen readers announce."""
-    head, sep, rest = svg.partition("<svg ")
-    if not sep:
-        return svg
-    tag_end = rest.index(">")
-    text = (
-        f'<title id="chart-title">{escape(title)}</title>'
-        f'<desc id="chart-desc">{escape(description)}</desc>'
-    )
-    return f'{head}<svg role="img" aria-labelledby="chart-title chart-desc" {rest[: tag_end + 1]}{text}{rest[tag_end + 1 :]}'
 
 
 def chart_bytes(chart: Any, fmt: str) -> bytes:
