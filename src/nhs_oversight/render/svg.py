@@ -19,7 +19,10 @@ def accessible_svg(svg: str, title: str, description: str = "") -> str:
         return svg
     end = svg.index(">", start)
     opening = _ARIA.sub("", svg[start:end])
-    label = f"{title}. {description}" if description else title
+    if not description or description.startswith(title):
+        label = description or title
+    else:
+        label = f"{title}. {description}"
     return (
         svg[:start]
         + f"{opening} role=\"img\" aria-label={quoteattr(label)}>"
