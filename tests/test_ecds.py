@@ -142,3 +142,16 @@ def test_parquet_without_ecds_columns_is_refused(tmp_path: Path, capsys) -> None
     pd.DataFrame({"a": [1]}).to_parquet(p)
     assert main(["derive", str(p)]) == 2
     assert "lacks column(s) arrival_time" in capsys.readouterr().err
+
+
+def test_a_folder_of_parquet_parts(sample, tmp_path: Path) -> None:
+    path, df = sample
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    df.iloc[:12_000].to_parquet(folder / "part-0.parquet")
+    df.iloc[12_000:].to_parquet(folder / "part-1.parquet")
+    from nhs_oversight.derive import derive_files
+
+    whole = derive_tables({"ecds": str(path)}, metrics=["OF0013"]).values
+    parts = derive_files([folder], metrics=["OF0013"]).values
+    pd.testing.assert_frame_equal(whole, parts)

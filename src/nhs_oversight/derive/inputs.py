@@ -84,7 +84,10 @@ def read_inputs(paths: list[str | Path], missing: MissingReport | None = None) -
     parquet: list[str] = []
     warnings: list[str] = []
     for p in paths:
-        if str(p).lower().endswith(".parquet") or Path(p).is_dir():
+        if Path(p).is_dir():  # a folder of Parquet parts
+            parquet.append(str(Path(p) / "*.parquet"))
+            continue
+        if str(p).lower().endswith(".parquet"):
             parquet.append(str(p))
             continue
         raw = read_raw(p, missing)
