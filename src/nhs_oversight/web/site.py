@@ -187,7 +187,7 @@ class Site:
 
         def run() -> Any:
             with self._db_lock:
-                table, _notes = hist.org_history(code, self.history_db, metrics=self.metric_ids)
+                table, _notes = hist.org_history(code, self.history_db)
             table = table[table["metric_id"].isin(self.metric_ids)]
             if table.empty:
                 return Unavailable(f"the history database holds no quarterly values for {code}.")

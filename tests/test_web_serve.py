@@ -1,0 +1,81 @@
+"""`oversight serve` as a user runs it: a real process on 127.0.0.1, stopped at the end."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from nhs_oversight.cli import main
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, dict, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    exe = Path(sys.executable).with_name("oversight")
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(exe), "serve", "--synthetic", "--port", str(port), "--draws", "50"], stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                if get(base + "/method")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail(f"oversight serve did not start: {log.read_text()}")
+            time.sleep(0.3)
+        yield base, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_synthetic_with_the_previous_quarter(served):
+    base, log = served
+    status, _headers, body = get(base + "/api/")
+    assert status == 200
+    data = json.loads(body)
+    assert data["meta"]["dataset"] == "SYNTHETIC" and data["meta"]["previous_period"] == "2025/26 Q1"
+    assert data["movement"]["available"]
+    assert "Serving SYNTHETIC" in log.read_text() and "http://127.0.0.1:" in log.read_text()
+
+
+def test_served_pages_carry_the_headers(served):
+    base, _ = served
+    status, headers, body = get(base + "/league")
+    lower = {k.lower(): v for k, v in headers.items()}
+    assert status == 200 and b"SYNTHETIC DATA." in body
+    assert "frame-ancestors 'none'" in lower["content-security-policy"] and lower["x-content-type-options"] == "nosniff"
+    status, _, body = get(base + "/trust/NOPE")
+    assert status == 404 and b"Page not found" in body
+
+
+def test_serve_option_errors_exit_2(capsys):
+    assert main(["serve"]) == 2
+    assert "no input files" in capsys.readouterr().err
+    assert main(["serve", "--synthetic", "--framework", "nof-1999-00"]) == 2
