@@ -12,7 +12,7 @@ from nhs_oversight.commands.common import emit, warn
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest(
-        files: list[Path] = typer.Argument(..., show_default=False, help="Raw CSV files (A&E monthly, RTT, Cancer Waiting Times, beds sitrep, ODS etr)."),
+        files: list[Path] = typer.Argument(..., show_default=False, help="Raw CSV files (A&E monthly, RTT, Cancer Waiting Times, beds sitrep, ODS etr) and published NOF data CSVs."),
         db: Path = typer.Option(None, "--db", help="History database file (default: history.duckdb in your user data folder)."),
         fmt: str = typer.Option("table", "--format", help="table, csv or json summary of what was loaded."),
     ) -> None:
@@ -24,12 +24,21 @@ def register(app: typer.Typer) -> None:
         """
         import pandas as pd
 
-        from nhs_oversight.history import default_path, ingest_files
+        from nhs_oversight.frameworks import load_framework
+        from nhs_oversight.history import default_path, ingest_files, ingest_published
         from nhs_oversight.render.output import write_table
         from nhs_oversight.sources.common import MissingReport
+        from nhs_oversight.sources.nof_tidy import is_nof_file, nof_tidy
+        from nhs_oversight.sources.raw import sha256_of
 
         missing = MissingReport()
-        results = ingest_files(files, db, missing)
+        published = [f for f in files if is_nof_file(f)]
+        raw = [f for f in files if f not in published]
+        framework = load_framework()
+        tidy = [(f, nof_tidy(f, framework)) for f in published]  # validate every file before writing
+        results = ingest_files(raw, db, missing) if raw else []
+        for f, df in tidy:
+            results.append(ingest_published(db or default_path(), df, {"name": Path(f).name, "sha256": sha256_of(f)}))
         if len(missing):
             warn([missing.summary()])
         for r in results:

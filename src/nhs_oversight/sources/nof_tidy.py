@@ -1,0 +1,49 @@
+"""Published NOF files as long rows for the history database (validated by the NOF reader first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nhs_oversight.errors import InputError
+from nhs_oversight.frameworks.model import Framework
+from nhs_oversight.sources.common import MissingReport, read_csv, to_number
+from nhs_oversight.sources.nof import looks_like_nof, read_nof_frame
+
+
+def is_nof_file(path: str | Path) -> bool:
+    """Whether a CSV's header is that of NHS England's NOF data download."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            header = f.readline()
+    except OSError:
+        return False
+    return looks_like_nof(pd.DataFrame(columns=[c.strip() for c in header.split(",")]))
+
+
+def nof_tidy(path: str | Path, framework: Framework) -> pd.DataFrame:
+    """Every row of one published NOF file (inputs and published results) as long rows.
+
+    Columns ``org_code, org_name, trust_type, metric_id, period, value`` for
+    :func:`nhs_oversight.history.ingest_published`. The file is validated exactly as
+    ``oversight segment`` validates it.
+    """
+    path = str(path)
+    df = read_csv(path)
+    _orgs, _values, _published, _flags, quarter = read_nof_frame(df, path, framework, MissingReport())
+    if quarter is None:
+        raise InputError("cannot tell which quarter the file is for (no Quarter column and no summary rows)", file=path)
+    value = to_number(df["Value"], path, "Value")
+    keep = ~np.isnan(value)
+    return pd.DataFrame(
+        {
+            "org_code": df["Trust_code"].str.strip()[keep].to_numpy(),
+            "org_name": df["Trust_name"].str.strip()[keep].to_numpy(),
+            "trust_type": df["Trust_type"].str.strip()[keep].to_numpy(),
+            "metric_id": df["Metric_ID"].str.strip()[keep].to_numpy(),
+            "period": quarter,
+            "value": value[keep],
+        }
+    )
