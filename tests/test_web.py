@@ -6,6 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from nhs_oversight.web.app import create_app
 from web_support import field, synthetic_site, text_of
@@ -256,3 +257,22 @@ def test_pages_are_cached_and_compressed(site):
     gz = client.get("/method", headers={"Accept-Encoding": "gzip"})
     assert gz.headers.get("content-encoding") == "gzip" and gz.text == first.text
     assert client.get("/league", params={"region": "East"}).text != client.get("/league").text
+
+
+def test_real_acute_file(acute_q1):
+    import nhs_oversight as no
+    from nhs_oversight.web.site import Site, SiteOptions
+
+    a = no.assess([acute_q1])
+    client = TestClient(create_app(Site(a, options=SiteOptions(draws=20))))
+    data = client.get("/api/").json()
+    assert "icb_code" not in data["groups"]  # published NOF files give no ICB codes
+    assert data["national"]["organisations"] == len(a.summary) == 134
+    html = client.get("/trust/R0A").text
+    assert "SYNTHETIC" not in html  # real data carry no synthetic label
+    assert field(html, "average_score") == f"{a.org('R0A')['average_score']:.2f}"
+    assert "nof-2025-26-q1-acute.csv" in text_of(html)
+    league = client.get("/league").text
+    assert 'id="league-icb"' not in league
+    for w in a.warnings[:2]:
+        assert str(escape(w)) in client.get("/method").text
