@@ -174,3 +174,23 @@ def test_sort_then_filter_keeps_the_order(page, server, site):
         "#league-results td[data-field='average_score']", "cells => cells.map(c => c.innerText)")]
     assert averages == sorted(averages)
     assert page.problems == []
+
+
+def test_html_report_in_the_browser(browser, site, tmp_path):
+    from nhs_oversight.render.html import build_report
+
+    path = tmp_path / "report.html"
+    path.write_text(build_report(site, trusts=["Z00"], metrics=False), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    requests = []
+    p.on("request", lambda r: r.url.startswith(("file:", "data:")) or requests.append(r.url))
+    p.goto(path.as_uri())
+    assert "SYNTHETIC DATA." in p.inner_text(".oversight-banner--synthetic")
+    assert p.locator("section#trust-Z00 [data-field='average_score']").inner_text() == f"{site.assessment.org('Z00')['average_score']:.2f}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.screenshot(path=str(ARTIFACTS / "report-top.png"))
+    problems = axe(p)
+    assert not problems, [v["id"] for v in problems]
+    assert requests == []  # the report asks for nothing
+    context.close()
