@@ -71,5 +71,7 @@ def register(app: typer.Typer) -> None:
         label = f"{site.label} " if site.label else ""
         typer.echo(f"Serving {label}{site.framework.name}, {site.assessment.period}: "
                    f"{len(site.assessment.summary)} organisations at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            warn([f"listening on {host}: anyone who can reach this address can read the dashboard (it has no log-in)"])
         warm(site)
         uvicorn.run(create_app(site), host=host, port=port, log_level="warning", access_log=False)
