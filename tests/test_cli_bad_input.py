@@ -106,7 +106,7 @@ def test_suppressed_values_are_missing_not_zero(tmp_path):
     [
         (["segment", "--cutpoints", "2.5,2.3,2.6", "--synthetic"], "increasing"),
         (["segment", "--cutpoints", "a,b", "--synthetic"], "three numbers"),
-        (["segment", "--synthetic", "--format", "pdf"], "unknown format"),
+        (["segment", "--synthetic", "--format", "pdf"], "choose one of"),
         (["segment", "--synthetic", "--framework", "nof-1999"], "unknown framework"),
         (["segment"], "no input files"),
         (["segment", "nowhere.csv"], "file not found"),

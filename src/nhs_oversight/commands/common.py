@@ -20,3 +20,19 @@ def emit(text: str | None, output: Any = None) -> None:
         typer.echo(text, nl=not text.endswith("\n"))
     elif output:
         typer.echo(f"wrote {output}", err=True)
+
+
+def choose_format(output: Any, fmt: str | None, allowed: tuple[str, ...], default: str = "table") -> str:
+    """The format asked for (or implied by the output's suffix), checked against ``allowed``.
+
+    Binary formats (xlsx, parquet, png) need an output file.
+    """
+    from nhs_oversight.errors import OptionError
+    from nhs_oversight.render.output import infer_format
+
+    chosen = infer_format(output, fmt, default)
+    if chosen not in allowed:
+        raise OptionError(f"--format {chosen!r}: choose one of {', '.join(allowed)}")
+    if chosen in ("xlsx", "parquet", "png") and not output:
+        raise OptionError(f"--format {chosen} needs --output PATH")
+    return chosen

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from nhs_oversight.commands import options as opt
-from nhs_oversight.commands.common import emit, warn
+from nhs_oversight.commands.common import choose_format, emit, warn
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -46,16 +46,11 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.compare_text import comparison_sheets, comparison_text, labelled
         from nhs_oversight.render.output import (
             atomic_write_text,
-            infer_format,
             to_jsonable,
             write_table,
         )
 
-        fmt = infer_format(output, fmt)
-        if fmt not in FORMATS:
-            raise OptionError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        if fmt == "xlsx" and not output:
-            raise OptionError("--format xlsx needs --output PATH")
+        fmt = choose_format(output, fmt, FORMATS)
         switches = [
             name
             for name, on in (

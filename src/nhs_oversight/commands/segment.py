@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from nhs_oversight.commands import options as opt
-from nhs_oversight.commands.common import emit, warn
+from nhs_oversight.commands.common import choose_format, emit, warn
 
 
 def register(app: typer.Typer) -> None:
@@ -28,13 +28,10 @@ def register(app: typer.Typer) -> None:
         and final segment (5 = Recovery Support Programme), rank within trust type, domain scores,
         and each metric's value, score and where the score came from (computed, published, input).
         """
-        from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import infer_format, write_table
+        from nhs_oversight.render.output import write_table
         from nhs_oversight.render.terminal import league_text
 
-        fmt = infer_format(output, fmt)
-        if fmt in ("xlsx", "parquet") and not output:
-            raise OptionError(f"--format {fmt} needs --output PATH")
+        fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))
         a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
         warn(a.warnings)
         if fmt == "table":

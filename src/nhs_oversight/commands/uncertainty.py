@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from nhs_oversight.commands import options as opt
-from nhs_oversight.commands.common import emit, warn
+from nhs_oversight.commands.common import choose_format, emit, warn
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -40,21 +40,15 @@ def register(app: typer.Typer) -> None:
         """
         import json
 
-        from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import (
             atomic_write_text,
-            infer_format,
             to_jsonable,
             write_table,
         )
         from nhs_oversight.render.uncertainty_text import labelled, uncertainty_text
         from nhs_oversight.uncertainty import Labels, simulate
 
-        fmt = infer_format(output, fmt)
-        if fmt not in FORMATS:
-            raise OptionError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-        if fmt == "xlsx" and not output:
-            raise OptionError("--format xlsx needs --output PATH")
+        fmt = choose_format(output, fmt, FORMATS)
         labels = Labels(stable=stable, probable=probable)
         count_table = None
         if counts is not None:

@@ -10,16 +10,10 @@ import base64
 from functools import cache
 from importlib import resources
 
-VARIATION_ICON_NAMES = (
-    "common_cause",
-    "improvement_high",
-    "improvement_low",
-    "concern_high",
-    "concern_low",
-    "neutral_high",
-    "neutral_low",
-)
-ASSURANCE_ICON_NAMES = ("pass", "fail", "inconsistent", "none")
+from nhs_oversight.stats.spc.icons import ASSURANCE_ICONS, VARIATION_ICONS
+
+VARIATION_ICON_NAMES = tuple(VARIATION_ICONS)
+ASSURANCE_ICON_NAMES = tuple(dict.fromkeys(("pass", "fail", "inconsistent", *ASSURANCE_ICONS)))
 
 
 @cache
