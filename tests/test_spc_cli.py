@@ -87,7 +87,7 @@ def test_svg_and_png_charts(sample, tmp_path, capsys):
     assert out.startswith("<svg")
     assert "Test chart" in out and "RXX" in out and "RYY" in out
     assert 'role="img" aria-label=' in out and '<title>' in out  # text alternative
-    assert '<title id="chart-title">Test chart</title>' in out
+    assert "<title>Test chart</title>" in out
     assert "RXX: Latest value 30 (2024-06-01): special cause variation: concerning (higher values)" in out
     assert "#e46c0a" in out.lower() and "#a6a6a6" in out.lower()  # concern and common-cause colours
     png = tmp_path / "board.png"
