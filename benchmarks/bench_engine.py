@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import nhs_oversight as no  # noqa: E402
-from nhs_oversight.engine import assess  # noqa: E402
-from pandas_baseline import assess_pandas  # noqa: E402
+import nhs_oversight as no
+from nhs_oversight.engine import assess
+from pandas_baseline import assess_pandas
 
 
 def timed(fn, repeat: int) -> list[float]:

@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nhs_oversight.frameworks.model import BandedScoring, ByUnitScoring, Framework, MatrixScoring, PublishedScoring, RankedScoring
+from nhs_oversight.frameworks.model import (
+    BandedScoring,
+    ByUnitScoring,
+    Framework,
+    MatrixScoring,
+    PublishedScoring,
+    RankedScoring,
+)
 
 OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
