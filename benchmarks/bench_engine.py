@@ -51,9 +51,11 @@ def main() -> None:
     cmd = [str(exe), "segment", "--synthetic", "--format", "csv"]
     proc = timed(lambda: subprocess.run(cmd, capture_output=True, check=True), 5)
     py = timed(lambda: subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True), 5)
-    p_med, py_med = statistics.median(proc), statistics.median(py)
+    imports = timed(lambda: subprocess.run([sys.executable, "-c", "import pandas, pydantic, typer"], capture_output=True, check=True), 5)
+    p_med, py_med, imp_med = statistics.median(proc), statistics.median(py), statistics.median(imports)
     print(f"process `oversight segment --synthetic --format csv`: median {p_med * 1000:.0f} ms (target < 1000 ms)")
     print(f"baseline `python -c pass`:                             median {py_med * 1000:.0f} ms (ratio {p_med / py_med:.1f}x)")
+    print(f"floor `python -c 'import pandas, pydantic, typer'`:    median {imp_med * 1000:.0f} ms (the libraries alone)")
 
 
 if __name__ == "__main__":

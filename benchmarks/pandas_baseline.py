@@ -45,7 +45,7 @@ def _ranked(spec: RankedScoring, higher: bool, group: pd.DataFrame) -> pd.Series
     if len(ranked):
         ranked["key"] = list(zip(-ranked["value"] if higher else ranked["value"], ranked["tie_rank"].fillna(np.inf), strict=True))
         ranked = ranked.sort_values("key")
-        ranked["r"] = ranked["key"].rank(method="min") if False else _min_rank(ranked["key"].tolist())
+        ranked["r"] = _min_rank(ranked["key"].tolist())
         low, high = spec.span
         n = len(ranked)
         out[ranked.index] = low + (high - low) * (ranked["r"] - 1) / (n - 1) if n > 1 else low
