@@ -60,6 +60,16 @@ def _write(tables: dict, view: str, fmt: str, output: Path | None, meta: dict) -
         write_workbook(tables, output, meta=meta)
         emit(None, output)
         return
+    if fmt == "table" and view == "watchlist" and {"reasons", "flags_998"} <= set(tables[view].columns):
+        from nhs_oversight.render.culture_text import watchlist_text
+        from nhs_oversight.render.output import atomic_write_text
+
+        text = watchlist_text(tables[view])
+        if output:
+            atomic_write_text(output, text)
+            text = None
+        emit(text, output)
+        return
     emit(write_table(tables[view], fmt, output, sheet_name=view, meta=meta), output)
 
 
