@@ -40,22 +40,28 @@ def _root(
         raise typer.Exit()
 
 
-#: Command modules, in the order they appear in ``oversight --help``.
+#: Command modules, in the order they appear in ``oversight --help``: results, explanation,
+#: reporting, data, trends and fair comparison, utilities.
 COMMAND_MODULES = [
     "segment",
-    "explain",
     "verify",
-    "demo",
-    "nowcast",
-    "fetch",
-    "funnel",
-    "culture",
-    "spc",
+    "explain",
     "compare",
     "uncertainty",
-    "derive", "ingest", "history", "synth_ecds",
-    "serve", "report",
-    "brief", "movement",
+    "brief",
+    "movement",
+    "serve",
+    "report",
+    "derive",
+    "ingest",
+    "history",
+    "nowcast",
+    "spc",
+    "funnel",
+    "culture",
+    "fetch",
+    "demo",
+    "synth_ecds",
 ]
 
 
