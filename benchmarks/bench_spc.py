@@ -11,13 +11,13 @@ Targets: the vectorised call under 1 s and at least 20 times faster than the loo
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
 
 from nhs_oversight.stats.spc import spc
 from nhs_oversight.stats.spc.reference import spc_one
+from timing import best_of
 
 
 def make_data(n_series: int, n_points: int, seed: int) -> pd.DataFrame:
@@ -46,17 +46,6 @@ def vectorised(df: pd.DataFrame) -> pd.DataFrame:
 def loop(df: pd.DataFrame) -> list[list[str]]:
     values = df["value"].to_numpy().reshape(-1, df["month"].nunique())
     return [spc_one(row.tolist(), 1, target=55.0)["special_cause"] for row in values]
-
-
-def best_of(fn, repeat: int):
-    """Best wall-clock and best CPU time of ``repeat`` runs (CPU time is steadier on a busy machine)."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        w0, c0 = time.perf_counter(), time.process_time()
-        result = fn()
-        cpus.append(time.process_time() - c0)
-        walls.append(time.perf_counter() - w0)
-    return min(walls), min(cpus), result
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ Targets: the vectorised run under 2 s and at least 20 times faster than the loop
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
@@ -24,17 +23,7 @@ import nhs_oversight as no
 from nhs_oversight.uncertainty import simulate
 from nhs_oversight.uncertainty.reference import simulate_loop
 from nhs_oversight.uncertainty.summary import Labels, segment_probabilities, summarise
-
-
-def best_of(fn, repeat: int):
-    """Best wall-clock and best CPU time of ``repeat`` runs (CPU time is steadier on a busy machine)."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        w0, c0 = time.perf_counter(), time.process_time()
-        result = fn()
-        cpus.append(time.process_time() - c0)
-        walls.append(time.perf_counter() - w0)
-    return min(walls), min(cpus), result
+from timing import best_of
 
 
 def main() -> None:

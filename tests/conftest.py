@@ -24,3 +24,12 @@ def acute_q1(shared_data: Path) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} is absent")
     return path
+
+
+@pytest.fixture(scope="session")
+def nss_path(shared_data: Path) -> Path:
+    """The NHS Staff Survey organisational results file (2021-2023)."""
+    path = shared_data / "staff-survey" / "nss-organisation-results-2021-2023.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    return path

@@ -16,15 +16,6 @@ from nhs_oversight.sources.staff_survey import read_staff_survey
 from nhs_oversight.stats.culture import culture_signals, department_signals
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "nhs_oversight" / "data" / "examples" / "culture-departments-synthetic.csv"
-NSS = Path("staff-survey") / "nss-organisation-results-2021-2023.csv"
-
-
-@pytest.fixture(scope="module")
-def nss_path(shared_data: Path) -> Path:
-    path = shared_data / NSS
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import pytest
 from nhs_oversight.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "nhs_oversight" / "data" / "examples" / "culture-departments-synthetic.csv"
-NSS = Path("staff-survey") / "nss-organisation-results-2021-2023.csv"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -28,14 +27,6 @@ def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
     assert "Traceback" not in err
     for f in fragments:
         assert f in lines[0], (f, lines[0])
-
-
-@pytest.fixture(scope="module")
-def nss_path(shared_data: Path) -> Path:
-    path = shared_data / NSS
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path
 
 
 def test_culture_watchlist_csv_on_the_real_file(capsys, nss_path):

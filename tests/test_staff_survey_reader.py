@@ -11,16 +11,6 @@ import pytest
 from nhs_oversight.errors import InputError
 from nhs_oversight.sources.staff_survey import measure_columns, read_staff_survey
 
-NSS = Path("staff-survey") / "nss-organisation-results-2021-2023.csv"
-
-
-@pytest.fixture(scope="module")
-def nss_path(shared_data: Path) -> Path:
-    path = shared_data / NSS
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path
-
 
 @pytest.fixture(scope="module")
 def raw_rows(nss_path: Path) -> list[dict[str, str]]:
