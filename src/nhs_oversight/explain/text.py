@@ -10,6 +10,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from nhs_oversight.explain.formatting import cut_text, is_missing, score_text
+from nhs_oversight.render.labels import label_prefix
 
 if TYPE_CHECKING:
     from nhs_oversight.explain.model import Explanation
@@ -30,7 +31,7 @@ def _signed(x) -> str:
 def blocks(e: Explanation) -> list[Block]:
     """The explanation as a document: answer first, then the steps, the figures and the moves."""
     prov = e.provenance
-    label = f"[{prov['dataset']} DATA] " if prov.get("dataset") else ""
+    label = label_prefix(prov.get("dataset"))
     out: list[Block] = [
         ("h", 1, f"{e.org_code} {e.org_name}: segment {e.final_segment if e.final_segment is not None else '-'}"),
         ("p", f"{label}{prov.get('framework_name', prov.get('framework'))}, {prov.get('period') or 'period not stated'}; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nhs_oversight.compare import Comparison
+from nhs_oversight.render.labels import label_prefix, with_labels
 
 WHO_COLUMNS = [
     ("org_code", "ODS"),
@@ -22,17 +23,12 @@ WHO_COLUMNS = [
 
 def labelled(c: Comparison, table: pd.DataFrame) -> pd.DataFrame:
     """The table with the dataset label and PROVISIONAL status as leading columns, for CSV and Excel."""
-    out = table.copy()
-    if c.is_provisional:
-        out.insert(0, "status", "PROVISIONAL")
-    if c.a.label:
-        out.insert(0, "dataset", c.a.label)
-    return out
+    return with_labels(table, c.a.label, c.is_provisional)
 
 
 def heading(c: Comparison) -> str:
     meta = c.provenance()
-    label = f"[{c.a.label} DATA] " if c.a.label else ""
+    label = label_prefix(c.a.label)
     lines = [f"{label}Method comparison, {c.a.period or 'period not stated'}: {len(c.table)} organisations"]
     for side, x in (("A", c.a), ("B", c.b)):
         status = ", PROVISIONAL" if x.framework.is_provisional else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
+from nhs_oversight.render.labels import label_prefix
 
 LEAGUE_COLUMNS = [
     ("rank", "Rank"),
@@ -23,7 +24,7 @@ LEAGUE_COLUMNS = [
 
 def heading(assessment: Assessment) -> str:
     fw = assessment.framework
-    label = f"[{assessment.label} DATA] " if assessment.label else ""
+    label = label_prefix(assessment.label)
     prov = " (PROVISIONAL method)" if fw.is_provisional else ""
     cut = assessment.cutpoints["overall"]
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nhs_oversight.render.labels import label_prefix, with_labels
 from nhs_oversight.uncertainty import PublishedAgreement, Uncertainty
 
 VIEW = [
@@ -25,17 +26,12 @@ VIEW = [
 
 def labelled(u: Uncertainty, table: pd.DataFrame) -> pd.DataFrame:
     """The table with the dataset label and PROVISIONAL status as leading columns, for CSV and Excel."""
-    out = table.copy()
-    if u.is_provisional:
-        out.insert(0, "status", "PROVISIONAL")
-    if u.assessment.label:
-        out.insert(0, "dataset", u.assessment.label)
-    return out
+    return with_labels(table, u.assessment.label, u.is_provisional)
 
 
 def heading(u: Uncertainty) -> str:
     a, m = u.assessment, u.meta
-    label = f"[{a.label} DATA] " if a.label else ""
+    label = label_prefix(a.label)
     status = " (PROVISIONAL method)" if u.is_provisional else ""
     k = m["label_counts"]
     lines = [

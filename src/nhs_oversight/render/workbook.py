@@ -16,6 +16,7 @@ import pandas as pd
 from nhs_oversight import tabulate
 from nhs_oversight.engine import Assessment
 from nhs_oversight.render.excel import write_workbook
+from nhs_oversight.render.labels import with_labels
 
 #: Readable column titles of the board pack.
 HEADERS = {
@@ -62,9 +63,7 @@ def _labelled(a: Assessment, df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     if "trust_type" in out.columns:
         out["trust_type"] = [a.framework.trust_type_label(t) if isinstance(t, str) else t for t in out["trust_type"]]
-    if a.label and "dataset" not in out.columns:
-        out.insert(0, "dataset", a.label)
-    return out
+    return with_labels(out, a.label)
 
 
 def segment_sheets(a: Assessment) -> dict[str, pd.DataFrame]:
