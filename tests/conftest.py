@@ -33,3 +33,47 @@ def nss_path(shared_data: Path) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} is absent")
     return path
+
+
+@pytest.fixture(scope="session")
+def mhc_q1(shared_data: Path) -> Path:
+    """NHS England's mental health and community trust NOF file, Q1 2025/26 (61 trusts)."""
+    path = shared_data / "nof" / "nof-2025-26-q1-mental-health-community.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    return path
+
+
+@pytest.fixture(scope="session")
+def ods_etr(shared_data: Path) -> Path:
+    """The ODS etr list of NHS trusts, November 2025 (no header row)."""
+    path = shared_data / "reference" / "ods-etr-trusts-2025-11.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    return path
+
+
+#: NHS England region codes of the ODS etr file and their names (the shared data README).
+REGION_OF_CODE = {
+    "Y56": "London",
+    "Y58": "South West",
+    "Y59": "South East",
+    "Y60": "Midlands",
+    "Y61": "East of England",
+    "Y62": "North West",
+    "Y63": "North East and Yorkshire",
+}
+
+
+@pytest.fixture(scope="session")
+def etr_lookup(ods_etr: Path, shared_data: Path):
+    """Trust code -> (region name, ICB code, ICB name), read here with pandas from the ODS files."""
+    import pandas as pd
+
+    etr = pd.read_csv(ods_etr, header=None, dtype=str, keep_default_na=False)
+    icbs = pd.read_csv(shared_data / "reference" / "icb-2022.csv", dtype=str)
+    names = dict(zip(icbs["icb22_code_h"], icbs["icb22_name"], strict=True))
+    return pd.DataFrame(
+        {"region": etr[2].map(REGION_OF_CODE).to_numpy(), "icb_code": etr[3].to_numpy(), "icb_name": etr[3].map(names).to_numpy()},
+        index=etr[0].to_numpy(),
+    )

@@ -28,14 +28,20 @@ def pct(n: int, base: int) -> int:
     return int((Decimal(100 * n) / Decimal(base)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+#: The acute file's region labels and NHS England's region names (the ODS etr codes Y61, Y63).
+REGION_NAME = {"East": "East of England", "North East": "North East and Yorkshire"}
+
+
 @pytest.fixture(scope="module")
-def published(acute_q1) -> pd.DataFrame:
-    """One row per trust: the published summary fields, pivoted by hand."""
+def published(acute_q1, etr_lookup) -> pd.DataFrame:
+    """One row per trust: the published summary fields, pivoted by hand, and the trust's ICB from ODS."""
     d = pd.read_csv(acute_q1, encoding="utf-8-sig")
     fields = {"OF5005": "final", "OF5000": "adjusted", "OF5003": "unadjusted", "OF5004": "flag"}
     wide = d[d["Metric_ID"].isin(list(fields))].pivot(index="Trust_code", columns="Metric_ID", values="Value").rename(columns=fields)
     wide = wide.astype(int)
-    wide["region"] = d.groupby("Trust_code")["Region"].first()
+    region = d.groupby("Trust_code")["Region"].first()
+    wide["region"] = region.map(lambda r: REGION_NAME.get(r, r))
+    wide["icb_name"] = etr_lookup["icb_name"].reindex(wide.index)
     return wide
 
 
@@ -123,14 +129,19 @@ def test_region_counts_and_largest_shares(briefing, published):
         r = winners[0]
         n = int(table.loc[r, cols].sum())
         assert f"in {label} is in {r}: {pct(n, int(sizes[r]))}% ({words(n)} of {words(int(sizes[r]))})." in text
-    assert "largest share of trusts in segment 4 or 5 is in East: 43% (six of 14)" in text
+    assert "largest share of trusts in segment 4 or 5 is in East of England: 43% (six of 14)" in text
 
 
-def test_icb_and_trust_type_breakdowns_say_why_they_are_missing(briefing):
+def test_icb_breakdown_from_the_ods_reference_and_why_there_is_no_type_comparison(briefing, published):
+    # every acute trust of the file is in the ODS etr list, so each has its ICB
+    assert published["icb_name"].notna().all()
+    table = pd.crosstab(published["icb_name"], published["final"]).reindex(columns=[1, 2, 3, 4, 5], fill_value=0)
+    got = {g["group"]: g["segment_counts"] for g in briefing.breakdowns["icb"]}
+    assert got == {r: {str(k): int(table.loc[r, k]) for k in (1, 2, 3, 4, 5)} for r in table.index}
+    assert len(got) == 42
     text = text_of(briefing.section("where"))
-    assert "The input does not name each trust's ICB, so there is no breakdown by ICB." in text
+    assert "no breakdown by ICB" not in text
     assert f"All {N} trusts are acute trusts, so there is no comparison by trust type." in text
-    assert "icb" not in briefing.breakdowns
     assert briefing.breakdowns["trust_type"][0]["trusts"] == N
 
 
@@ -195,13 +206,14 @@ def test_names_are_published_exactly_and_escaped_in_html(briefing, assessment):
 
     c = Check()
     c.feed(html)
-    assert c.stack == [] and c.captions == 2
+    assert c.stack == [] and c.captions == 3
     assert '<th scope="col">Region</th>' in html
     assert html.count("<h2") == 6
     md = briefing.to_markdown()
+    places = set(assessment.summary["region"]) | set(assessment.summary["icb_name"])
     for name in re.findall(r"^\| ([^|]+?) \|", md, flags=re.M):
-        if name not in ("Region", "Trust type", "---", "Acute trust") and "(fewer" not in name:
-            assert name in set(assessment.summary["region"])
+        if name not in ("Region", "ICB", "Trust type", "---", "Acute trust") and "(fewer" not in name and not name.startswith("Integrated"):
+            assert name in places
 
 
 def test_uncertain_segments_are_counted_from_the_simulation(assessment, published):

@@ -266,13 +266,15 @@ def test_real_acute_file(acute_q1):
     a = no.assess([acute_q1])
     client = TestClient(create_app(Site(a, options=SiteOptions(draws=20))))
     data = client.get("/api/").json()
-    assert "icb_code" not in data["groups"]  # published NOF files give no ICB codes
+    # published NOF files give no ICB codes: the shipped ODS reference gives every acute trust its ICB
+    icbs = data["groups"]["icb_code"]["rows"]
+    assert sum(r["organisations"] for r in icbs) == 134 and len(icbs) == 42
     assert data["national"]["organisations"] == len(a.summary) == 134
     html = client.get("/trust/R0A").text
     assert "SYNTHETIC" not in html  # real data carry no synthetic label
     assert field(html, "average_score") == f"{a.org('R0A')['average_score']:.2f}"
     assert "nof-2025-26-q1-acute.csv" in text_of(html)
     league = client.get("/league").text
-    assert 'id="league-icb"' not in league
+    assert 'id="league-icb"' in league
     for w in a.warnings[:2]:
         assert str(escape(w)) in client.get("/method").text

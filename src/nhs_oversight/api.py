@@ -24,17 +24,33 @@ def load_framework(name_or_path: str | Path | Framework = "nof-2025-26") -> Fram
 
 
 def read_inputs(
-    paths: Sequence[str | Path] | str | Path, framework: str | Framework = "nof-2025-26", quarter: str | None = None
+    paths: Sequence[str | Path] | str | Path,
+    framework: str | Framework = "nof-2025-26",
+    quarter: str | None = None,
+    organisations: Sequence[str | Path] | bool | None = None,
 ) -> OversightInputs:
     """Read NOF data CSVs, league-table CSVs and wide metric files for one quarter.
 
     ``quarter`` (e.g. ``"2025/26 Q1"``) chooses the quarter from files that hold several.
+    ``organisations`` gives each trust its region and ICB: by default the shipped ODS snapshot;
+    paths of newer ODS etr exports instead; ``False`` for none. Synthetic data keep their own.
     """
     from nhs_oversight.sources.detect import read_inputs as _read
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    return _read(list(paths), _load_framework(framework), quarter)
+    data = _read(list(paths), _load_framework(framework), quarter)
+    return with_organisations(data, organisations)
+
+
+def with_organisations(data: OversightInputs, organisations: Sequence[str | Path] | bool | None = None) -> OversightInputs:
+    """Attach regions and ICBs from an organisation reference (see :func:`read_inputs`)."""
+    from nhs_oversight.sources import organisations as ref
+
+    if organisations is False or "SYNTHETIC" in (data.label or ""):
+        return data
+    reference = ref.read_organisations(list(organisations)) if organisations and organisations is not True else ref.shipped()
+    return ref.attach(data, reference)
 
 
 def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "nof-2025-26") -> OversightInputs:
@@ -50,6 +66,7 @@ def assess(
     cutpoints: tuple[float, float, float] | None = None,
     recompute_all: bool = False,
     quarter: str | None = None,
+    organisations: Sequence[str | Path] | bool | None = None,
 ) -> Assessment:
     """Score, segment and rank every organisation in the inputs.
 
@@ -60,9 +77,10 @@ def assess(
     cutpoints : fix the three segment cut points.
     recompute_all : score pooled metrics over the trusts given even where published scores exist.
     quarter : the quarter to read from files that hold several.
+    organisations : the organisation reference for regions and ICBs (see :func:`read_inputs`).
     """
     fw = _load_framework(framework)
-    data = inputs if isinstance(inputs, OversightInputs) else read_inputs(inputs, fw, quarter)
+    data = inputs if isinstance(inputs, OversightInputs) else read_inputs(inputs, fw, quarter, organisations)
     return _assess(data, fw, AssessOptions(cutpoints=cutpoints, recompute_all=recompute_all))
 
 

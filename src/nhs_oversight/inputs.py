@@ -35,6 +35,8 @@ class OversightInputs:
     flags : financial override (deficit or deficit support) and Recovery Support Programme flags.
     period : the quarter, e.g. ``2025/26 Q1``.
     label : a dataset label shown on every output (``SYNTHETIC`` for the demo data).
+    notes : warnings about the input (suppressed cells, trusts missing from the reference ...).
+    reference : the organisation reference that gave regions and ICBs, if one was attached.
     """
 
     orgs: pd.DataFrame
@@ -45,6 +47,7 @@ class OversightInputs:
     files: tuple[str, ...] = ()
     label: str | None = None
     notes: tuple[str, ...] = ()
+    reference: str | None = None
 
     def __post_init__(self) -> None:
         # Text columns as plain Python objects: pandas' Arrow strings are slow to convert to numpy,

@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         output: Path = opt.OUTPUT,
         synthetic: bool = typer.Option(False, "--synthetic", help="Brief the shipped SYNTHETIC dataset (against the quarter before, when it has one)."),
         quarter: str = opt.QUARTER_SYNTH,
+        organisations: list[Path] = opt.ORGANISATIONS,
         no_uncertainty: bool = typer.Option(False, "--no-uncertainty", help="Leave out the simulation of how certain each segment is."),
     ) -> None:
         """Write the quarter's briefing: headline, where, why, movers and caution.
@@ -44,7 +45,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise OptionError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         keys = breakdowns(by or None)
-        current, prev = load_pair(files, previous, framework, recompute_all, synthetic, quarter, False, cutpoints, previous_cutpoints)
+        current, prev = load_pair(files, previous, framework, recompute_all, synthetic, quarter, False, cutpoints, previous_cutpoints, organisations)
         text = render(make_brief(current, prev, by=keys, uncertainty=False if no_uncertainty else None), fmt)
         if output:
             atomic_write_text(output, text)

@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         output: Path = opt.OUTPUT,
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
+        organisations: list[Path] = opt.ORGANISATIONS,
     ) -> None:
         """Compare two methods on the same inputs: segment transitions and who moves, with reasons.
 
@@ -69,7 +70,7 @@ def register(app: typer.Typer) -> None:
         fw_a = api.load_framework(frameworks[0] if frameworks else "nof-2025-26")
         fw_b = api.load_framework(frameworks[1]) if len(frameworks) == 2 else None
         reader = fw_b if fw_b is not None and {t.id for t in fw_b.trust_types} > {t.id for t in fw_a.trust_types} else fw_a
-        data = _read(files, reader, synthetic, quarter)
+        data = _read(files, reader, synthetic, quarter, organisations)
         options = AssessOptions(cutpoints=parse_cutpoints(cutpoints), recompute_all=recompute_all)
         c = compare(data, fw_a, fw_b, options, switches=switches)
         warn(dict.fromkeys([*c.a.warnings, *c.b.warnings]))
@@ -94,7 +95,7 @@ def register(app: typer.Typer) -> None:
         emit(text, output)
 
 
-def _read(files, framework, synthetic: bool, quarter: str):
+def _read(files, framework, synthetic: bool, quarter: str | None, organisations=None):
     """The inputs, read once (both methods see the same data)."""
     from nhs_oversight import api
     from nhs_oversight.errors import OptionError
@@ -105,7 +106,7 @@ def _read(files, framework, synthetic: bool, quarter: str):
         return api.synthetic_inputs(quarter or opt.SYNTHETIC_QUARTER, framework)
     if not files:
         raise OptionError("no input files: give NOF CSV files, or --synthetic for the shipped demo data")
-    return api.read_inputs(files, framework, quarter)
+    return api.read_inputs(files, framework, quarter, organisations)
 
 
 def _flat(meta: dict) -> dict:

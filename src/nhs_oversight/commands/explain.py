@@ -52,6 +52,7 @@ def register(app: typer.Typer) -> None:
         output: Path = opt.OUTPUT,
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
+        organisations: list[Path] = opt.ORGANISATIONS,
     ) -> None:
         """Explain one organisation's segment: every step and figure, how close it is to the next
         segment, and the smallest metric changes that would move it (each checked by re-running
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
             raise OptionError(f"--format {fmt!r}: choose text, json or markdown")
         if max_moves < 0:
             raise OptionError("--moves must be 0 or more")
-        a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
+        a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)
         e = explain(a, code, max_moves=max_moves)
         warn(a.warnings)
         if fmt == "json":

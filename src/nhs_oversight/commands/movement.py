@@ -19,7 +19,7 @@ SYNTHETIC_PAIR = typer.Option(False, "--synthetic", help="Use the shipped SYNTHE
 
 def load_pair(
     files, previous, framework: str, recompute_all: bool, synthetic: bool, quarter: str, need_previous: bool,
-    cutpoints: str | None = None, previous_cutpoints: str | None = None,
+    cutpoints: str | None = None, previous_cutpoints: str | None = None, organisations=None,
 ):
     """Assess the current quarter and, when given, the previous one (both through ``opt.load``)."""
     from nhs_oversight import synthetic as synth
@@ -44,9 +44,9 @@ def load_pair(
         raise OptionError("no previous quarter: give its files with --previous (repeat for several files)")
     if not files:
         raise OptionError("no input files: give this quarter's NOF CSV files, or --synthetic for the shipped demo data")
-    current = opt.load(files, framework, cutpoints, recompute_all, False, quarter)
+    current = opt.load(files, framework, cutpoints, recompute_all, False, quarter, organisations)
     earlier = str(Quarter.parse(current.period).previous()) if quarter and current.period else None
-    prev = opt.load(previous, framework, previous_cutpoints, recompute_all, False, earlier) if previous else None
+    prev = opt.load(previous, framework, previous_cutpoints, recompute_all, False, earlier, organisations) if previous else None
     return current, prev
 
 
@@ -63,6 +63,7 @@ def register(app: typer.Typer) -> None:
         output: Path = opt.OUTPUT,
         synthetic: bool = SYNTHETIC_PAIR,
         quarter: str = opt.QUARTER,
+        organisations: list[Path] = opt.ORGANISATIONS,
     ) -> None:
         """Segment movement between the previous quarter (--previous FILES) and this one (FILES).
 
@@ -79,7 +80,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("table", "csv", "json"):
             raise OptionError(f"unknown format {fmt!r}; choose one of table, csv, json")
         current, prev = load_pair(
-            files, previous, framework, recompute_all, synthetic, quarter, True, cutpoints, previous_cutpoints
+            files, previous, framework, recompute_all, synthetic, quarter, True, cutpoints, previous_cutpoints, organisations
         )
         for a in (prev, current):
             warn(f"{a.period or 'input'}: {w}" for w in a.warnings)

@@ -20,10 +20,24 @@ QUARTER = typer.Option(
     "synthetic dataset's quarter (2025/26 Q1 or Q2; default Q2).",
 )
 QUARTER_SYNTH = QUARTER  # the option's earlier name
+ORGANISATIONS = typer.Option(
+    None,
+    "--organisations",
+    help="A newer ODS etr export (NHS trusts) for each trust's region and ICB, instead of the shipped 2025-11 "
+    "snapshot (repeat for several files).",
+)
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (format from --format or the suffix).")
 
 
-def load(files: list[Path] | None, framework: str, cutpoints: str | None, recompute_all: bool, synthetic: bool, quarter: str | None):
+def load(
+    files: list[Path] | None,
+    framework: str,
+    cutpoints: str | None,
+    recompute_all: bool,
+    synthetic: bool,
+    quarter: str | None,
+    organisations: list[Path] | None = None,
+):
     """Read inputs and run the engine; every command that assesses goes through here."""
     from nhs_oversight import api
     from nhs_oversight.engine import AssessOptions, assess
@@ -38,5 +52,5 @@ def load(files: list[Path] | None, framework: str, cutpoints: str | None, recomp
     elif not files:
         raise OptionError("no input files: give NOF CSV files, or --synthetic for the shipped demo data")
     else:
-        data = api.read_inputs(files, fw, quarter)
+        data = api.read_inputs(files, fw, quarter, organisations)
     return assess(data, fw, AssessOptions(cutpoints=parse_cutpoints(cutpoints), recompute_all=recompute_all))

@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
         recompute_all: bool = opt.RECOMPUTE_ALL,
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
+        organisations: list[Path] = opt.ORGANISATIONS,
         draws: int = DRAWS,
         seed: int = SEED,
     ) -> None:
@@ -47,7 +48,7 @@ def register(app: typer.Typer) -> None:
             raise OptionError(f"output folder {str(output.parent)!r} does not exist")
         if fmt == "xlsx" and (trusts or no_metrics):
             raise OptionError("--trust and --no-metrics apply to the HTML report only")
-        site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed)
+        site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations)
         warn(site.assessment.warnings)
         if fmt == "html":
             from nhs_oversight.render.html import build_report

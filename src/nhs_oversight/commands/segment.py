@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
         output: Path = opt.OUTPUT,
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
+        organisations: list[Path] = opt.ORGANISATIONS,
     ) -> None:
         """Recompute every score, segment and league-table rank from the input files.
 
@@ -32,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.terminal import league_text
 
         fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))
-        a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
+        a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)
         warn(a.warnings)
         if fmt == "table":
             text = league_text(a)

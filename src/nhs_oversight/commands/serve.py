@@ -15,7 +15,7 @@ DRAWS = typer.Option(500, "--draws", min=1, max=100_000, help="Draws of the unce
 SEED = typer.Option(20250401, "--seed", help="Random seed of the uncertainty simulation.")
 
 
-def site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed):
+def site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations=None):
     """Read and assess the quarter (and the previous one); the Site the pages are made from.
 
     With ``--synthetic`` and no ``--previous``, the synthetic quarter before is used as the
@@ -27,11 +27,11 @@ def site_from_options(files, previous, db, framework, cutpoints, recompute_all, 
     from nhs_oversight.periods import Quarter
     from nhs_oversight.web.site import Site, SiteOptions
 
-    current = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
+    current = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)
     before = None
     if previous:
         earlier = str(Quarter.parse(current.period).previous()) if quarter and current.period else None
-        before = api.assess(api.read_inputs(previous, current.framework, earlier), current.framework, recompute_all=recompute_all)
+        before = api.assess(api.read_inputs(previous, current.framework, earlier, organisations), current.framework, recompute_all=recompute_all)
     elif synthetic:
         earlier = str(Quarter.parse(quarter or opt.SYNTHETIC_QUARTER).previous())
         if earlier in synth.QUARTERS:
@@ -54,6 +54,7 @@ def register(app: typer.Typer) -> None:
         recompute_all: bool = opt.RECOMPUTE_ALL,
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
+        organisations: list[Path] = opt.ORGANISATIONS,
         draws: int = DRAWS,
         seed: int = SEED,
     ) -> None:
@@ -67,7 +68,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.web.app import create_app
         from nhs_oversight.web.site import warm
 
-        site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed)
+        site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations)
         warn(site.assessment.warnings)
         label = f"{site.label} " if site.label else ""
         typer.echo(f"Serving {label}{site.framework.name}, {site.assessment.period}: "

@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         output: Path = opt.OUTPUT,
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
+        organisations: list[Path] = opt.ORGANISATIONS,
     ) -> None:
         """Probability of each segment, stability label, likely range of average score and of rank.
 
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
             from nhs_oversight.sources.counts import read_counts
 
             count_table = read_counts(counts)
-        a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
+        a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)
         u = simulate(a, draws=draws, seed=seed, method=method, labels=labels, counts=count_table)
         warn(a.warnings)
         agreement = u.compare_published() if u.has_published_ranges() else None

@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
         output: Path = opt.OUTPUT,
         show: int = typer.Option(20, "--show", help="Mismatches to list in the table (all are in JSON)."),
         quarter: str = opt.QUARTER,
+        organisations: list[Path] = opt.ORGANISATIONS,
     ) -> None:
         """Conformance: recompute every published figure and report match rates.
 
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
         if not files:
             raise OptionError("no input files: give NHS England's published NOF CSV files")
         fw = api.load_framework(framework)
-        data = api.read_inputs(files, fw, quarter)
+        data = api.read_inputs(files, fw, quarter, organisations)
         if data.published.empty:
             raise OptionError("the files hold no published scores or segments to compare with")
         options = AssessOptions(cutpoints=parse_cutpoints(cutpoints), recompute_all=recompute_all)

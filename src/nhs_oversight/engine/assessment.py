@@ -92,6 +92,8 @@ class Assessment:
             "national_population": self.national,
             "cutpoints": {k: {"values": list(v.values), "method": v.method, "detail": v.detail} for k, v in self.cutpoints.items()},
         }
+        if self.inputs.reference:
+            meta["organisation_reference"] = self.inputs.reference
         if self.notes:
             meta["notes"] = list(self.notes)
         if self.label:
