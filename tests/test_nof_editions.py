@@ -100,3 +100,19 @@ def test_acute_and_mental_health_files_of_two_editions_together(acute_q1, mhc_q1
     # the acute file has no Quarter column, the other has one: one quarter, one assessment
     data = api.read_inputs([acute_q1, mhc_q1], quarter="2025/26 Q1")
     assert data.period == "2025/26 Q1" and len(data.orgs) == 195
+
+
+def test_ingest_stores_each_quarter_of_a_file(two_quarters, tmp_path, capsys):
+    import duckdb
+
+    path, _ = two_quarters
+    db = tmp_path / "h.duckdb"
+    assert main(["ingest", str(path), "--db", str(db)]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        table = next(t for t in tables if "published" in t)
+        periods = dict(con.execute(f"select period, count(distinct org_code) from {table} group by period").fetchall())
+    finally:
+        con.close()
+    assert periods == {"2025/26 Q1": 61, "2025/26 Q2": 61}

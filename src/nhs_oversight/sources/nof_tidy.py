@@ -9,6 +9,7 @@ import pandas as pd
 
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
+from nhs_oversight.periods import Quarter
 from nhs_oversight.sources.common import MissingReport, read_csv, to_number
 from nhs_oversight.sources.nof import looks_like_nof, read_nof_frame
 
@@ -28,14 +29,25 @@ def nof_tidy(path: str | Path, framework: Framework) -> pd.DataFrame:
 
     Columns ``org_code, org_name, trust_type, metric_id, period, value`` for
     :func:`nhs_oversight.history.ingest_published`. The file is validated exactly as
-    ``oversight segment`` validates it.
+    ``oversight segment`` validates it; a file of several quarters (a ``Quarter`` column) is
+    validated and stored quarter by quarter.
     """
     path = str(path)
     df = read_csv(path)
-    _orgs, _values, _published, _flags, quarter = read_nof_frame(df, path, framework, MissingReport())
+    quarters = [None]
+    if "Quarter" in df.columns:
+        quarters = sorted({str(Quarter.parse(t)) for t in df["Quarter"].str.strip().unique() if t}, key=Quarter.parse) or [None]
+    parts = [_tidy_quarter(df, path, framework, q) for q in quarters]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _tidy_quarter(df: pd.DataFrame, path: str, framework: Framework, wanted: str | None) -> pd.DataFrame:
+    _orgs, _values, _published, _flags, quarter = read_nof_frame(df, path, framework, MissingReport(), wanted)
     if quarter is None:
         raise InputError("cannot tell which quarter the file is for (no Quarter column and no summary rows)", file=path)
-    value = to_number(df["Value"], path, "Value")
+    if wanted is not None:
+        df = df[df["Quarter"].str.strip().map(lambda t: str(Quarter.parse(t)) if t else "") == wanted]
+    value = to_number(df["Value"], path, "Value", rows=df.index.to_numpy() + 2)
     keep = ~np.isnan(value)
     return pd.DataFrame(
         {
