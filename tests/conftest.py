@@ -18,39 +18,35 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(scope="session")
-def acute_q1(shared_data: Path) -> Path:
-    path = shared_data / "nof" / "nof-2025-26-q1-acute.csv"
+def shared_file(shared_data: Path, relative: str) -> Path:
+    """One file of the shared data; the test skips, naming it, when it is absent."""
+    path = shared_data / relative
     if not path.is_file():
         pytest.skip(f"{path} is absent")
     return path
+
+
+@pytest.fixture(scope="session")
+def acute_q1(shared_data: Path) -> Path:
+    return shared_file(shared_data, "nof/nof-2025-26-q1-acute.csv")
 
 
 @pytest.fixture(scope="session")
 def nss_path(shared_data: Path) -> Path:
     """The NHS Staff Survey organisational results file (2021-2023)."""
-    path = shared_data / "staff-survey" / "nss-organisation-results-2021-2023.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path
+    return shared_file(shared_data, "staff-survey/nss-organisation-results-2021-2023.csv")
 
 
 @pytest.fixture(scope="session")
 def mhc_q1(shared_data: Path) -> Path:
     """NHS England's mental health and community trust NOF file, Q1 2025/26 (61 trusts)."""
-    path = shared_data / "nof" / "nof-2025-26-q1-mental-health-community.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path
+    return shared_file(shared_data, "nof/nof-2025-26-q1-mental-health-community.csv")
 
 
 @pytest.fixture(scope="session")
 def ods_etr(shared_data: Path) -> Path:
     """The ODS etr list of NHS trusts, November 2025 (no header row)."""
-    path = shared_data / "reference" / "ods-etr-trusts-2025-11.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path
+    return shared_file(shared_data, "reference/ods-etr-trusts-2025-11.csv")
 
 
 #: NHS England region codes of the ODS etr file and their names (the shared data README).
