@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight.derive.catalog import SOURCES, definitions
+from nhs_oversight.derive.catalog import REFERENCES, SOURCES, definitions
 from nhs_oversight.derive.runner import OUTPUT_COLUMNS, Derived, run
 from nhs_oversight.errors import InputError
 from nhs_oversight.periods import Quarter
@@ -53,7 +53,7 @@ def connect_sources(tables: Mapping[str, Any], con: Any = None) -> tuple[Any, se
     con = con or duckdb.connect()
     present = set()
     for name, table in tables.items():
-        if name not in SOURCES:
+        if name not in SOURCES and name not in REFERENCES:
             continue
         if isinstance(table, pd.DataFrame):
             con.register(name, table)
