@@ -160,3 +160,42 @@ def check_against(derived: pd.DataFrame, paths: Sequence[str | Path]) -> Check:
     decimals = {d.metric_id: d.decimals for d in definitions() if d.status == "nof"}
     units = {d.metric_id: d.unit for d in definitions() if d.status == "nof"}
     return check(derived, read_published(paths), decimals, units)
+
+
+def footprint_check(paths: Sequence[str | Path]) -> Check:
+    """OF0013 for each A&E workbook's month, derived from the workbook's own provider rows and
+    mapping by the shipped definition, against the workbook's "Acute Trust Footprint Data".
+
+    This is NHS England's footprint figure for one month, so it checks the definition (the
+    mapping, the attendance types counted, the rounding) even when no published quarter is at hand.
+    """
+    from nhs_oversight.derive import derive_tables
+    from nhs_oversight.derive.runner import round_half_up
+    from nhs_oversight.sources.ae_workbook import looks_like_ae_workbook, read_ae_workbook
+    from nhs_oversight.sources.workbook import is_workbook
+
+    derived, published = [], []
+    for p in paths:
+        if Path(p).is_dir() or not is_workbook(p) or not looks_like_ae_workbook(p):
+            continue
+        book = read_ae_workbook(p)
+        label = f"{book.month:%b %Y}"
+        r = derive_tables({"ae_monthly": book.monthly, "ae_type3_mapping": book.mapping}, metrics=["OF0013"], allow_partial=True)
+        derived.append(r.values.assign(period=label))
+        fp = book.footprint
+        values = [round_half_up(a - o, a, 100, 1) if a > 0 else np.nan for a, o in zip(fp["attendances"], fp["over4h"], strict=True)]
+        published.append(pd.DataFrame({"org_code": fp["org_code"], "metric_id": "OF0013", "period": label, "value": values,
+                                       "file": f"{Path(p).name} [Acute Trust Footprint Data]"}))
+    if not derived:
+        return Check(pd.DataFrame(columns=ROW_COLUMNS), pd.DataFrame(columns=["metric_id", "line"]))
+    c = check(pd.concat(derived, ignore_index=True), pd.concat(published, ignore_index=True), {"OF0013": 1}, {"OF0013": "percent"})
+    summary = c.summary.copy()
+    summary["line"] = summary["line"].str.replace(r"^OF0013 \((.*?)\)", r"OF0013 (\1, one month, against the workbook's Acute Trust Footprint Data)", regex=True)
+    return Check(c.rows, summary)
+
+
+def combined(*checks: Check) -> Check:
+    rows = [c.rows for c in checks if len(c.rows)]
+    summary = [c.summary for c in checks if len(c.summary)]
+    return Check(pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=ROW_COLUMNS),
+                 pd.concat(summary, ignore_index=True) if summary else pd.DataFrame(columns=["metric_id", "line"]))
