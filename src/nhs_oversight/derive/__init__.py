@@ -130,15 +130,18 @@ def derive_files(
     allow_partial: bool = False,
     trusts_only: bool = False,
     missing: MissingReport | None = None,
+    on_read: Any = None,
 ) -> Derived:
     """Read raw files (any mix of kinds, in any order) and derive quarterly metrics.
+
+    ``on_read(path)`` is called after each file is read (progress bars).
 
     When two files cover the same month of the same collection, the revised or later edition
     wins (see :mod:`nhs_oversight.sources.editions`); ``Derived.notes`` says which.
     """
     from nhs_oversight.derive.inputs import read_inputs
 
-    tables, notes, used = read_inputs(list(paths), missing)
+    tables, notes, used = read_inputs(list(paths), missing, on_read)
     result = derive_tables(tables, quarter, metrics, successors, allow_partial, trusts_only)
     result.notes[:0] = notes
     result.inputs = used

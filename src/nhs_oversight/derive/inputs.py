@@ -101,10 +101,11 @@ def combine(raws: list[RawTable]) -> tuple[dict[str, pd.DataFrame], list[str], l
     return tables, notes, used
 
 
-def read_inputs(paths: list[str | Path], missing: MissingReport | None = None) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
+def read_inputs(paths: list[str | Path], missing: MissingReport | None = None, on_read: Any = None) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
     """Read raw CSV files and record-level Parquet files into source tables.
 
     Parquet files with ECDS columns become the ``ecds`` source (kept on disk, read by DuckDB).
+    ``on_read(path)`` is called after each file (progress).
     """
     raws: list[RawTable] = []
     parquet: list[str] = []
@@ -119,6 +120,8 @@ def read_inputs(paths: list[str | Path], missing: MissingReport | None = None) -
         for raw in read_raws(p, missing):
             warnings.extend(raw.warnings)
             raws.append(raw)
+        if on_read:
+            on_read(p)
     tables, notes, used = combine(raws)
     out: dict[str, Any] = dict(tables)
     if parquet:
