@@ -103,19 +103,31 @@ def _pairs(derived: set[str], published: set[str]) -> list[tuple[str, str, str]]
     return [(d, p, BACK_CAST if _order(d) < _order(p) else AHEAD)]
 
 
-def check(derived: pd.DataFrame, published: pd.DataFrame, decimals: dict[str, int], units: dict[str, str] | None = None) -> Check:
+def check(derived: pd.DataFrame, published: pd.DataFrame, decimals: dict[str, int], units: dict[str, str] | None = None,
+          months: dict[str, int] | None = None) -> Check:
     """Compare derived values (the ``derive`` table) with published ones (:func:`read_published`).
 
     For each metric: every period present in both is compared trust by trust; when none is
     shared, the latest derived period is set against the latest published one and marked as a
     back-cast (or ahead), never as agreement. ``within`` = no further apart than one unit of the
     published precision (0.1 pp for a 1 dp metric); ``exact`` = equal at that precision.
+    ``months`` gives the months a whole period needs per metric: values resting on fewer (a
+    partial quarter kept with ``--allow-partial``) are not compared.
     """
     units = units or {}
+    months = months or {}
     rows, summary = [], []
     for metric in sorted(set(derived["metric_id"]) & set(decimals)):
         d = derived[derived["metric_id"] == metric]
+        partial = 0
+        if "months" in d.columns and months.get(metric):
+            short = d["months"].to_numpy() < months[metric]
+            partial, d = int(short.sum()), d[~short]
         p = published[published["metric_id"] == metric]
+        if partial and d.empty and len(p):
+            summary.append({"metric_id": metric, "comparison": "partial", "line": f"{metric}: not checked: only partial periods derived "
+                            f"({partial} value(s)); a whole quarter is needed to compare with the published value"})
+            continue
         step = 10.0 ** -decimals[metric]
         unit = " pp" if units.get(metric) == "percent" else ""
         for dp, pp, kind in _pairs(set(d["period"]), set(p["period"])):
@@ -137,7 +149,7 @@ def check(derived: pd.DataFrame, published: pd.DataFrame, decimals: dict[str, in
             med = float(np.nanmedian(np.abs(diff))) if have else float("nan")
             big = float(np.nanmax(np.abs(diff))) if have else float("nan")
             tol = f"{step:.{decimals[metric]}f}{unit}"
-            lacking = f"; {n - have} not derived" if have < n else ""
+            lacking = (f"; {n - have} not derived" if have < n else "") + (f"; {partial} partial-period value(s) not compared" if partial else "")
             if kind == SAME:
                 line = f"{metric} ({pp}): {int(within.sum())}/{n} within {tol}, {int(exact.sum())}/{n} exact{lacking}"
             else:
@@ -157,9 +169,11 @@ def check_against(derived: pd.DataFrame, paths: Sequence[str | Path]) -> Check:
     """:func:`check` against published NOF files, with each definition's precision."""
     from nhs_oversight.derive.catalog import definitions
 
-    decimals = {d.metric_id: d.decimals for d in definitions() if d.status == "nof"}
-    units = {d.metric_id: d.unit for d in definitions() if d.status == "nof"}
-    return check(derived, read_published(paths), decimals, units)
+    nof = [d for d in definitions() if d.status == "nof"]
+    decimals = {d.metric_id: d.decimals for d in nof}
+    units = {d.metric_id: d.unit for d in nof}
+    months = {d.metric_id: {"sum": 3, "last_month": 1}.get(d.quarter_rule, 0) for d in nof}
+    return check(derived, read_published(paths), decimals, units, months)
 
 
 def footprint_check(paths: Sequence[str | Path]) -> Check:

@@ -100,7 +100,7 @@ def detect_kind(path: str | Path) -> str:
         if "odscode" in keys and any(k.endswith("rate") for k in keys):
             raise InputError(
                 "is an NHS Staff Survey results file; no NOF metric is derived from it", file=str(path),
-                hint="see docs/derive.md: OF0061 and OF0084 need the People Promise sub-scores",
+                hint="OF0061 and OF0084 come from the survey's detailed spreadsheets (.xlsx, People Promise elements and themes); see docs/derive.md",
             )
         if "aandeattendancestype1" in keys or {"type", "attendances", "breaches"} <= keys:
             return "ae_monthly"
