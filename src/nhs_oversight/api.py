@@ -23,13 +23,18 @@ def load_framework(name_or_path: str | Path | Framework = "nof-2025-26") -> Fram
     return _load_framework(name_or_path)
 
 
-def read_inputs(paths: Sequence[str | Path] | str | Path, framework: str | Framework = "nof-2025-26") -> OversightInputs:
-    """Read NOF data CSVs, league-table CSVs and wide metric files for one quarter."""
+def read_inputs(
+    paths: Sequence[str | Path] | str | Path, framework: str | Framework = "nof-2025-26", quarter: str | None = None
+) -> OversightInputs:
+    """Read NOF data CSVs, league-table CSVs and wide metric files for one quarter.
+
+    ``quarter`` (e.g. ``"2025/26 Q1"``) chooses the quarter from files that hold several.
+    """
     from nhs_oversight.sources.detect import read_inputs as _read
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    return _read(list(paths), _load_framework(framework))
+    return _read(list(paths), _load_framework(framework), quarter)
 
 
 def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "nof-2025-26") -> OversightInputs:
@@ -44,6 +49,7 @@ def assess(
     framework: str | Framework = "nof-2025-26",
     cutpoints: tuple[float, float, float] | None = None,
     recompute_all: bool = False,
+    quarter: str | None = None,
 ) -> Assessment:
     """Score, segment and rank every organisation in the inputs.
 
@@ -53,9 +59,10 @@ def assess(
     framework : framework id or YAML path or object.
     cutpoints : fix the three segment cut points.
     recompute_all : score pooled metrics over the trusts given even where published scores exist.
+    quarter : the quarter to read from files that hold several.
     """
     fw = _load_framework(framework)
-    data = inputs if isinstance(inputs, OversightInputs) else read_inputs(inputs, fw)
+    data = inputs if isinstance(inputs, OversightInputs) else read_inputs(inputs, fw, quarter)
     return _assess(data, fw, AssessOptions(cutpoints=cutpoints, recompute_all=recompute_all))
 
 

@@ -102,10 +102,10 @@ def _read(files, framework, synthetic: bool, quarter: str):
     if synthetic:
         if files:
             raise OptionError("give input files or --synthetic, not both")
-        return api.synthetic_inputs(quarter, framework)
+        return api.synthetic_inputs(quarter or opt.SYNTHETIC_QUARTER, framework)
     if not files:
         raise OptionError("no input files: give NOF CSV files, or --synthetic for the shipped demo data")
-    return api.read_inputs(files, framework)
+    return api.read_inputs(files, framework, quarter)
 
 
 def _flat(meta: dict) -> dict:

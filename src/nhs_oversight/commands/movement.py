@@ -29,7 +29,7 @@ def load_pair(
     if synthetic:
         if files or previous:
             raise OptionError("give input files or --synthetic, not both")
-        now = str(Quarter.parse(quarter))
+        now = str(Quarter.parse(quarter or opt.SYNTHETIC_QUARTER))
         if now not in synth.QUARTERS:
             raise OptionError(f"the synthetic dataset has {' and '.join(synth.QUARTERS)}, not {now}")
         before = str(Quarter.parse(now).previous())
@@ -45,7 +45,8 @@ def load_pair(
     if not files:
         raise OptionError("no input files: give this quarter's NOF CSV files, or --synthetic for the shipped demo data")
     current = opt.load(files, framework, cutpoints, recompute_all, False, quarter)
-    prev = opt.load(previous, framework, previous_cutpoints, recompute_all, False, quarter) if previous else None
+    earlier = str(Quarter.parse(current.period).previous()) if quarter and current.period else None
+    prev = opt.load(previous, framework, previous_cutpoints, recompute_all, False, earlier) if previous else None
     return current, prev
 
 
@@ -61,6 +62,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(None, "--format", help="table, csv or json (default: table, or from --output)."),
         output: Path = opt.OUTPUT,
         synthetic: bool = SYNTHETIC_PAIR,
+        quarter: str = opt.QUARTER,
     ) -> None:
         """Segment movement between the previous quarter (--previous FILES) and this one (FILES).
 
@@ -77,7 +79,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("table", "csv", "json"):
             raise OptionError(f"unknown format {fmt!r}; choose one of table, csv, json")
         current, prev = load_pair(
-            files, previous, framework, recompute_all, synthetic, opt.QUARTER_SYNTH.default, True, cutpoints, previous_cutpoints
+            files, previous, framework, recompute_all, synthetic, quarter, True, cutpoints, previous_cutpoints
         )
         for a in (prev, current):
             warn(f"{a.period or 'input'}: {w}" for w in a.warnings)

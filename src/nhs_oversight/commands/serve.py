@@ -30,9 +30,10 @@ def site_from_options(files, previous, db, framework, cutpoints, recompute_all, 
     current = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter)
     before = None
     if previous:
-        before = api.assess(api.read_inputs(previous, current.framework), current.framework, recompute_all=recompute_all)
+        earlier = str(Quarter.parse(current.period).previous()) if quarter and current.period else None
+        before = api.assess(api.read_inputs(previous, current.framework, earlier), current.framework, recompute_all=recompute_all)
     elif synthetic:
-        earlier = str(Quarter.parse(quarter).previous())
+        earlier = str(Quarter.parse(quarter or opt.SYNTHETIC_QUARTER).previous())
         if earlier in synth.QUARTERS:
             before = api.assess(api.synthetic_inputs(earlier, current.framework), current.framework)
     if db is not None and not Path(db).is_file():

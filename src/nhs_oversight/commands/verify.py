@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import typer
 
 from nhs_oversight.commands import options as opt
@@ -21,6 +22,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="table or json."),
         output: Path = opt.OUTPUT,
         show: int = typer.Option(20, "--show", help="Mismatches to list in the table (all are in JSON)."),
+        quarter: str = opt.QUARTER,
     ) -> None:
         """Conformance: recompute every published figure and report match rates.
 
@@ -41,7 +43,7 @@ def register(app: typer.Typer) -> None:
         if not files:
             raise OptionError("no input files: give NHS England's published NOF CSV files")
         fw = api.load_framework(framework)
-        data = api.read_inputs(files, fw)
+        data = api.read_inputs(files, fw, quarter)
         if data.published.empty:
             raise OptionError("the files hold no published scores or segments to compare with")
         options = AssessOptions(cutpoints=parse_cutpoints(cutpoints), recompute_all=recompute_all)
@@ -64,20 +66,35 @@ def register(app: typer.Typer) -> None:
 
 def _table(report, bare, show: int) -> str:
     f = report.fields.copy()
-    f["match"] = [f"{m}/{c}" for m, c in zip(f["matched"], f["compared"], strict=True)]
+    f["exact"] = [f"{m}/{c}" for m, c in zip(f["matched"], f["compared"], strict=True)]
     f["rate"] = (f["match_rate"] * 100).map(lambda v: f"{v:.1f}%")
-    f["target"] = f.apply(lambda r: (f"<= {r['target'] * 100:.0f}%" if r["field"] == "source" else f">= {r['target'] * 100:.1f}%"), axis=1)
+    f["within 0.01"] = [("" if np.isnan(w) else f"{int(w)}/{c}") for w, c in zip(f["within_0_01"], f["compared"], strict=True)]
+    f["target"] = f["target"].map(lambda t: "" if t != t else f">= {t * 100:.1f}%")
     f["ok"] = f["meets_target"].map({True: "yes", False: "NO"})
     b = bare.fields.set_index("field")
-    f["without stand-ins"] = f["field"].map(lambda k: f"{b.loc[k, 'matched']}/{b.loc[k, 'compared']}" if k in b.index else "")
+    f["exact without stand-ins"] = f["field"].map(lambda k: f"{b.loc[k, 'matched']}/{b.loc[k, 'compared']}" if k in b.index else "")
     meta = report.meta
+    cut = meta["cutpoints"]["overall"]
     lines = [
         f"Conformance of {meta['framework']} on {', '.join(Path(p).name for p in meta['source_files'])} ({meta['period']})",
-        f"Cut points: {meta['cutpoints']['overall']['method']} {meta['cutpoints']['overall']['values']}",
+        f"Cut points: {cut['method']} {' / '.join(f'{v:.3f}' for v in cut['values'])}{'; ' + cut['detail'] if cut['detail'] else ''}",
+        "Exact: equal segments and ranks, scores equal at 2 dp. 'within 0.01' counts scores within a hundredth; they are not matches.",
         "",
-        f[["field", "what", "match", "rate", "target", "ok", "without stand-ins"]].to_string(index=False),
+        f[["field", "what", "exact", "rate", "within 0.01", "target", "ok", "exact without stand-ins"]].to_string(index=False),
         "",
-        "Per metric (scores within 0.005 of the published 2-dp score):",
+        "By trust type (exact):",
+        report.by_type.to_string(index=False),
+        "",
+    ]
+    if len(report.stand_ins):
+        lines.append("Published scores standing in (their scoring population is not in the input):")
+        for r in report.stand_ins.itertuples():
+            size = r.unrounded_with_national_group
+            n = f"; unrounded with the implied national group of {int(size)}" if size is not None and size == size else ""
+            lines.append(f"  {r.metric_id} {r.metric}: {r.trusts} trust(s); needs {r.population_missing}{n}")
+        lines.append("")
+    lines += [
+        "Per metric (scores equal to the published 2-dp score):",
         report.metrics[["score_id", "metric", "population", "computed", "published", "input", "compared", "matched"]].to_string(index=False),
         "",
     ]

@@ -56,6 +56,8 @@ class Assessment:
     cutpoints : cut points for ``overall`` and each domain, with how they were obtained.
     national : whether the input holds every trust type the framework segments.
     warnings : plain-English notes about the input that users should see.
+    notes : how the method was applied where the published data leave a choice (e.g. the order of
+        values equal after rounding); shown in JSON provenance and on request, not as warnings.
     """
 
     framework: Framework
@@ -67,6 +69,7 @@ class Assessment:
     cutpoints: dict[str, CutPoints]
     national: bool
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     # -- identity -----------------------------------------------------------------------------
     @property
@@ -89,6 +92,8 @@ class Assessment:
             "national_population": self.national,
             "cutpoints": {k: {"values": list(v.values), "method": v.method, "detail": v.detail} for k, v in self.cutpoints.items()},
         }
+        if self.notes:
+            meta["notes"] = list(self.notes)
         if self.label:
             meta["dataset"] = self.label
         if self.framework.provisional:

@@ -22,6 +22,8 @@ from nhs_oversight.engine.scoring import (
     RULE_MATRIX,
     RULE_PUBLISHED,
     RULE_STANDARD,
+    TIE_PUBLISHED_RANK,
+    TIE_SHARED,
     MetricRows,
     Scored,
     _empty_scored,
@@ -53,6 +55,7 @@ METRIC_COLUMNS = [
     "population_size",
     "group_size",
     "rank",
+    "tie_order",
     "rule",
     "score",
     "score_2dp",
@@ -118,6 +121,7 @@ def _assess(inputs: OversightInputs, framework: Framework, options: AssessOption
         warnings.append(f"the input does not hold the whole nation (no {', '.join(absent)}){why}")
     published = _PublishedIndex(inputs.published)
     metrics, metric_pos = _score_all(inputs, framework, options, codes, types, present_types, published, warnings)
+    notes = [_tie_note(metrics, dict(zip(codes, types, strict=True)), inputs.values)]
     summary, domains, cutpoints = _aggregate(inputs, framework, options, orgs, metrics, metric_pos, national, published, warnings)
     return Assessment(
         framework=framework,
@@ -129,6 +133,7 @@ def _assess(inputs: OversightInputs, framework: Framework, options: AssessOption
         cutpoints=cutpoints,
         national=national,
         warnings=tuple(dict.fromkeys(w for w in warnings if w)),
+        notes=tuple(n for n in notes if n),
     )
 
 
@@ -243,6 +248,7 @@ def _add(cols, metric: Metric, org_codes, value, unit, scored: Scored, source, i
     cols["population_size"].append(scored.population_size)
     cols["group_size"].append(scored.group_size)
     cols["rank"].append(scored.rank)
+    cols["tie_order"].append(scored.tie_order)
     cols["rule"].append(scored.rule)
     cols["score"].append(scored.score)
     cols["score_2dp"].append(score_2dp)
@@ -282,6 +288,7 @@ def _stand_in(metric: Metric, rows: MetricRows, scored: Scored, source, publishe
         scored.score[j] = published[j]
         scored.rule[j] = RULE_PUBLISHED
         scored.population[j] = "national"
+        scored.tie_order[j] = ""
         if not exact_note or np.isnan(r):
             scored.rank[j] = np.nan
             scored.group_size[j] = np.nan
@@ -295,6 +302,49 @@ def _stand_in(metric: Metric, rows: MetricRows, scored: Scored, source, publishe
     )
 
 
+def _tie_note(metrics: pd.DataFrame, type_of: dict, values: pd.DataFrame) -> str:
+    """Say where values equal after rounding were ordered by the published Rank, and where they stay tied."""
+    tie = metrics["tie_order"]
+    ordered = metrics.loc[tie == TIE_PUBLISHED_RANK, "metric_id"].value_counts()
+    across = _unordered_across_types(metrics[tie == TIE_SHARED], type_of, values)
+    parts = []
+    if not ordered.empty:
+        listed = ", ".join(f"{m} {n}" for m, n in ordered.sort_index().items())
+        parts.append(
+            f"tie order: published rank for {int(ordered.sum())} value(s) equal after rounding, which NHS England "
+            f"ranked unrounded ({listed})"
+        )
+    if not across.empty:
+        listed = ", ".join(f"{m} {n}" for m, n in across.sort_index().items())
+        parts.append(
+            f"{int(across.sum())} equal value(s) of different trust types share their best rank, since the published "
+            f"ranks (within type) cannot order them ({listed})"
+        )
+    return "; ".join(parts)
+
+
+def _unordered_across_types(shared: pd.DataFrame, type_of: dict, values: pd.DataFrame) -> pd.Series:
+    """Values sharing a rank with another trust type's, where the published ranks do not show a true tie.
+
+    Within one type, members holding one published rank are a true tie; a cluster spanning types is
+    a true tie only when every type in it shows one (two or more members, one rank).
+    """
+    if shared.empty:
+        return pd.Series(dtype=int)
+    tie_rank = values.drop_duplicates(["org_code", "metric_id"]).set_index(["org_code", "metric_id"])["tie_rank"]
+    d = shared.assign(
+        _type=shared["org_code"].map(type_of),
+        _tie=tie_rank.reindex(pd.MultiIndex.from_arrays([shared["org_code"], shared["metric_id"]])).to_numpy(),
+    )
+    cluster = ["metric_id", "population", "rank"]
+    per_type = d.groupby([*cluster, "_type"])["_tie"].agg(["size", "nunique"])
+    true_tie = ((per_type["size"] >= 2) & (per_type["nunique"] <= 1)).groupby(level=cluster).all()
+    n_types = d.groupby(cluster)["_type"].nunique()
+    unresolved = (n_types > 1) & ~true_tie.reindex(n_types.index, fill_value=False)
+    keys = pd.MultiIndex.from_frame(d[cluster])
+    return d.loc[unresolved.reindex(keys).to_numpy(), "metric_id"].value_counts()
+
+
 # ------------------------------------------------------------------------------------- steps 2-4
 def _resolve_cutpoints(name, scores_2dp, framework, options, national, published_pairs, warnings, fixed, thresholds) -> CutPoints:
     n = int((~np.isnan(scores_2dp)).sum())
@@ -306,15 +356,15 @@ def _resolve_cutpoints(name, scores_2dp, framework, options, national, published
     if national:
         return CutPoints(quartile_cutpoints(scores_2dp, method), "national quartiles", n)
     if options.use_published_cutpoints and published_pairs is not None:
-        cuts, detail = implied_cutpoints(*published_pairs)
+        cuts, detail, intervals = implied_cutpoints(*published_pairs)
         if cuts is not None:
             if name == "overall":
                 warnings.append(
                     "segment cut points are quartiles of the national distribution, which the input does not hold: "
-                    f"using the cut points implied by the published segments, {cuts[0]:.3f} / {cuts[1]:.3f} / {cuts[2]:.3f} "
-                    "(fix them with --cutpoints)"
+                    f"using the cut points implied by the published segments, {cuts[0]:.3f} / {cuts[1]:.3f} / {cuts[2]:.3f}, "
+                    f"{detail} (fix them with --cutpoints)"
                 )
-            return CutPoints(cuts, "implied by published segments", n, detail)
+            return CutPoints(cuts, "implied by published segments", n, detail, intervals=intervals)
         warnings.append(f"{name}: published segments do not imply cut points ({detail})")
     if name == "overall":
         warnings.append(
@@ -335,9 +385,9 @@ def _within_type_cutpoints(scores, types, framework: Framework) -> CutPoints:
     return CutPoints(quartile_cutpoints(scores, method), "quartiles within trust type", n, detail, by_group)
 
 
-def _pairs(published: _PublishedIndex, codes, score_field, segment_field):
+def _pairs(published: _PublishedIndex, codes, score_field, segment_field, types=None, labels=None):
     s, g = published.values(score_field, codes), published.values(segment_field, codes)
-    return None if s is None or g is None else (s, g)
+    return None if s is None or g is None else (s, g, types, labels)
 
 
 def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFrame, metric_pos: np.ndarray, national, published, warnings):
@@ -395,7 +445,7 @@ def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFram
             framework,
             options,
             national,
-            _pairs(published, codes, ids.average_score, ids.unadjusted_segment),
+            _pairs(published, codes, ids.average_score, ids.unadjusted_segment, types, {t.id: t.label for t in framework.trust_types}),
             warnings,
             options.cutpoints,
             seg_spec.thresholds if seg_spec.method == "thresholds" else None,
@@ -416,7 +466,7 @@ def _aggregate(inputs, framework: Framework, options, orgs, metrics: pd.DataFram
             seg = np.full(len(s2), np.nan)
         else:
             thresholds = (ds.thresholds or {}).get(d.id) if ds.method == "thresholds" else None
-            cut = _resolve_cutpoints(d.id, s2, framework, options, national, _pairs(published, dcodes, d.score_id, d.segment_id), warnings, None, thresholds)
+            cut = _resolve_cutpoints(d.id, s2, framework, options, national, _pairs(published, dcodes, d.score_id, d.segment_id, types[has], {t.id: t.label for t in framework.trust_types}), warnings, None, thresholds)
             cutpoints[d.id] = cut
             seg = segment_of(s2, cut.values, upper)
         dom_parts["org_code"].append(dcodes)

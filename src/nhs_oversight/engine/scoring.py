@@ -28,6 +28,11 @@ RULE_MATRIX = "matrix"
 RULE_INPUT = "input score"
 RULE_PUBLISHED = "published score"
 
+#: How a ranked value's position among equal values was decided (``Scored.tie_order``).
+TIE_NONE = ""
+TIE_PUBLISHED_RANK = "published rank"  # equal after rounding: ordered by NHS England's published Rank
+TIE_SHARED = "tied"  # equal values that nothing orders share the best position
+
 
 @dataclass
 class MetricRows:
@@ -50,6 +55,7 @@ class Scored:
     group_size: np.ndarray  # N of the ranked group
     population_size: np.ndarray  # organisations in the scoring population
     population: np.ndarray  # "national", a trust type id, or "none"
+    tie_order: np.ndarray  # str: TIE_NONE, TIE_PUBLISHED_RANK or TIE_SHARED
 
 
 def _empty_scored(n: int) -> Scored:
@@ -60,6 +66,7 @@ def _empty_scored(n: int) -> Scored:
         group_size=np.full(n, np.nan),
         population_size=np.full(n, np.nan),
         population=np.full(n, "none", dtype=object),
+        tie_order=np.full(n, TIE_NONE, dtype=object),
     )
 
 
@@ -75,6 +82,7 @@ def score_ranked(
     out: Scored,
     idx: np.ndarray,
     population: str,
+    tie_group: np.ndarray | None = None,
 ) -> None:
     """Variant A (no bookend), B (standard: meeting it scores 1.00) or C (floor: failing it scores 4.00)."""
     meets = _compare(value, spec.standard.op, spec.standard.value) if spec.standard else np.zeros(len(value), bool)
@@ -83,7 +91,8 @@ def score_ranked(
     low, high = spec.span
     better = value[ranked] if metric.higher_is_better else -value[ranked]
     tb = tie_rank[ranked] if tie_rank is not None else None
-    ranks = competition_rank(better, tb)
+    tg = tie_group[ranked] if tie_group is not None else None
+    ranks = competition_rank(better, tb, tg)
     n = int(ranked.sum())
     scores = np.empty(len(value))
     scores[meets] = 1.0
@@ -93,6 +102,9 @@ def score_ranked(
     rule = np.where(meets, RULE_STANDARD, np.where(fails, RULE_FLOOR, RULE_RANKED)).astype(object)
     rank_full = np.full(len(value), np.nan)
     rank_full[ranked] = ranks
+    tie_full = np.full(len(value), TIE_NONE, dtype=object)
+    tie_full[ranked] = tie_orders(better, ranks)
+    out.tie_order[idx] = tie_full
     out.score[idx] = scores
     out.rule[idx] = rule
     out.rank[idx] = rank_full
@@ -143,9 +155,25 @@ def score_metric(metric: Metric, rows: MetricRows, tie_break: bool) -> Scored:
         else:
             groups = [(t, where[rows.trust_type[where] == t]) for t in sorted(set(rows.trust_type[where]))]
         for label, g in groups:
-            single_type = len(set(rows.trust_type[g])) == 1
-            tb = rows.tie_rank[g] if (tie_break and single_type) else None
-            score_ranked(sub, metric, rows.value[g], tb, out, g, label)
+            tb = rows.tie_rank[g] if tie_break else None
+            score_ranked(sub, metric, rows.value[g], tb, out, g, label, rows.trust_type[g])
+    return out
+
+
+def tie_orders(better: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """For each ranked value: not tied, tied values ordered by the published rank, or a shared rank."""
+    out = np.full(len(better), TIE_NONE, dtype=object)
+    if len(better) < 2:
+        return out
+    _, inverse, counts = np.unique(better, return_inverse=True, return_counts=True)
+    equal = counts[inverse] > 1
+    if not equal.any():
+        return out
+    key = inverse * (len(better) + 1) + ranks
+    _, k_inverse, k_counts = np.unique(key, return_inverse=True, return_counts=True)
+    shared = k_counts[k_inverse] > 1
+    out[equal] = TIE_PUBLISHED_RANK
+    out[equal & shared] = TIE_SHARED
     return out
 
 

@@ -24,6 +24,7 @@ class CutPoints:
     population_size: int
     detail: str = ""
     by_group: tuple[tuple[str, tuple[float, float, float]], ...] = ()
+    intervals: tuple[tuple[float, float], ...] = ()  # implied cut points: (below, above] each lies in
 
     def describe(self) -> str:
         if self.by_group:
@@ -46,25 +47,53 @@ def quartile_cutpoints(scores: np.ndarray, method: str = "linear") -> tuple[floa
     return float(q[0]), float(q[1]), float(q[2])
 
 
-def implied_cutpoints(scores: np.ndarray, segments: np.ndarray) -> tuple[tuple[float, float, float] | None, str]:
+def _interval(s: np.ndarray, g: np.ndarray, k: int) -> tuple[float, float] | None:
+    """(highest score in segments <= k, lowest score in segments > k), or None if a side is empty."""
+    below, above = s[g <= k], s[g > k]
+    if len(below) == 0 or len(above) == 0:
+        return None
+    return float(below.max()), float(above.min())
+
+
+def _describe_intervals(intervals) -> str:
+    return " ".join(f"({lo:.2f}, {hi:.2f}]" for lo, hi in intervals)
+
+
+def implied_cutpoints(
+    scores: np.ndarray, segments: np.ndarray, groups: np.ndarray | None = None, labels: dict[str, str] | None = None
+) -> tuple[tuple[float, float, float] | None, str, tuple[tuple[float, float], ...]]:
     """Cut points consistent with published (score, segment) pairs: midway between neighbours.
 
-    Returns None (and the reason) when a boundary has no trust on one side or the pairs overlap.
+    Each cut is pinned to an interval (highest score below it, lowest score above it]. With
+    ``groups`` (trust types from separate files) each group's own intervals are stated and the
+    cut is taken in their intersection, which is the interval the pooled pairs give.
+    Returns (cuts, detail, intervals); cuts is None (with the reason) when a boundary has no trust
+    on one side or the pairs overlap.
     """
     ok = ~np.isnan(scores) & ~np.isnan(segments)
     s, g = scores[ok], segments[ok]
-    cuts = []
-    intervals = []
+    cuts, intervals = [], []
     for k in (1, 2, 3):
-        below, above = s[g <= k], s[g > k]
-        if len(below) == 0 or len(above) == 0:
-            return None, f"no published trust on one side of cut {k}/{k + 1}"
-        lo, hi = float(below.max()), float(above.min())
+        iv = _interval(s, g, k)
+        if iv is None:
+            return None, f"no published trust on one side of cut {k}/{k + 1}", ()
+        lo, hi = iv
         if lo >= hi:
-            return None, f"published scores overlap at cut {k}/{k + 1} ({lo:.2f} >= {hi:.2f})"
+            return None, f"published scores overlap at cut {k}/{k + 1} ({lo:.2f} >= {hi:.2f})", ()
         cuts.append(round((lo + hi) / 2, 6))
-        intervals.append(f"({lo:.2f}, {hi:.2f}]")
-    return (cuts[0], cuts[1], cuts[2]), "intervals " + " ".join(intervals)
+        intervals.append((lo, hi))
+    detail = "pinned to " + _describe_intervals(intervals)
+    if groups is not None:
+        gr = np.asarray(groups, dtype=object)[ok]
+        present = [x for x in dict.fromkeys(gr.tolist())]
+        if len(present) > 1:
+            parts = []
+            for grp in present:
+                own = [_interval(s[gr == grp], g[gr == grp], k) for k in (1, 2, 3)]
+                text = " ".join("(open)" if iv is None else f"({iv[0]:.2f}, {iv[1]:.2f}]" for iv in own)
+                parts.append(f"{(labels or {}).get(grp, grp)} {text}")
+            detail += "; the intersection of " + "; ".join(parts)
+    return (cuts[0], cuts[1], cuts[2]), detail, tuple(intervals)
 
 
 def segment_of(scores: np.ndarray, cuts, upper_inclusive: bool = True) -> np.ndarray:

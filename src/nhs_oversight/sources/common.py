@@ -135,28 +135,32 @@ def to_number(
     column: str,
     missing: MissingReport | None = None,
     first_row: int = 2,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Convert text cells to floats. Suppression markers become NaN and are reported.
 
     Thousands separators and a trailing ``%`` are accepted; anything else that is not a number is
-    an :class:`InputError` naming the row.
+    an :class:`InputError` naming the row. Rows are numbered from ``first_row``, or given per cell
+    in ``rows`` (file line numbers of a subset of the file's rows).
     """
+    if rows is not None:
+        first_row, values = 0, values.set_axis(range(len(values)))
     raw = values.astype(str).to_numpy(dtype=object)
     out = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=float, copy=True)
     for i in np.flatnonzero(np.isnan(out)):  # only cells that are not plain numbers
         s = raw[i].strip()
         if s.lower() in SUPPRESSED_MARKERS:
             if missing is not None:
-                missing.add(str(path), first_row + i, column, s)
+                missing.add(str(path), int(rows[i]) if rows is not None else first_row + i, column, s)
             continue
         t = s.replace(",", "").rstrip("%").strip()
         if not _NUMBER.match(t):
-            raise InputError(f"{s!r} is not a number", file=str(path), row=first_row + i, column=column)
+            raise InputError(f"{s!r} is not a number", file=str(path), row=int(rows[i]) if rows is not None else first_row + i, column=column)
         out[i] = float(t)
     bad = np.isinf(out)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{raw[i]!r} is not a finite number", file=str(path), row=first_row + i, column=column)
+        raise InputError(f"{raw[i]!r} is not a finite number", file=str(path), row=int(rows[i]) if rows is not None else first_row + i, column=column)
     return out
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.inputs import OversightInputs
+from nhs_oversight.periods import Quarter
 from nhs_oversight.sources.common import MissingReport
 from nhs_oversight.sources.league_table import looks_like_league_table, read_league_table
 from nhs_oversight.sources.nof import (
@@ -23,11 +24,12 @@ from nhs_oversight.sources.nof import (
 from nhs_oversight.sources.wide import looks_like_wide, read_table, read_wide
 
 
-def read_inputs(paths: Sequence[str | Path], framework: Framework) -> OversightInputs:
+def read_inputs(paths: Sequence[str | Path], framework: Framework, quarter: str | None = None) -> OversightInputs:
     """Read and join input files for one quarter.
 
     NOF data CSVs (any number of per-type files) and wide metric files give metric values;
-    league-table CSVs add published averages, ranks, likely ranges and the deficit flag.
+    league-table CSVs add published averages, ranks, likely ranges and the deficit flag. A NOF
+    file holding several quarters is split by quarter and ``quarter`` chooses one.
     """
     if not paths:
         raise InputError("no input files given")
@@ -39,11 +41,14 @@ def read_inputs(paths: Sequence[str | Path], framework: Framework) -> OversightI
         df = read_table(p)
         if looks_like_nof(df):
             labels |= dataset_labels(df)
-            nof_parts.append((p, *read_nof_frame(df, p, framework, missing)))
+            nof_parts.append((p, *read_nof_frame(df, p, framework, missing, quarter)))
         elif looks_like_league_table(df):
             league_parts.append((p, *read_league_table(p, framework)))
         elif looks_like_wide(df):
-            wide_parts.append(read_wide(p, framework, df))
+            part = read_wide(p, framework, df)
+            if quarter and part.period and part.period != str(Quarter.parse(quarter)):
+                raise InputError(f"the file holds {part.period}, not {Quarter.parse(quarter)}", file=p, column="quarter")
+            wide_parts.append(part)
         else:
             raise InputError(
                 "not a NOF data CSV (Trust_code, Metric_ID, Value), a league-table CSV (Trust_code, Average_score, "

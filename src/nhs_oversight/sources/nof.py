@@ -31,31 +31,64 @@ def looks_like_nof(df: pd.DataFrame) -> bool:
     return "Trust_code" in cols and "Average_score" not in cols and bool(cols & {"Metric_ID", "Metric_description", "Value"})
 
 
+def _parse_quarter(text: str, path: str) -> str:
+    try:
+        return str(Quarter.parse(text))
+    except Exception:
+        raise InputError(f"cannot read the quarter {text!r}", file=path, column="Quarter") from None
+
+
 def _quarter_of(df: pd.DataFrame, path: str) -> str | None:
-    """The file's quarter: its Quarter column, else the summary rows' reporting date."""
-    if "Quarter" in df.columns:
-        texts = {t.strip() for t in df["Quarter"] if t.strip()}
-    else:
-        summary = df[df["Metric_ID"].str.startswith("OF5")]
-        dates = summary["Reporting_date"] if "Reporting_date" in df.columns else pd.Series([], dtype=str)
-        texts = {t.strip() for t in dates if _QUARTER_TEXT.fullmatch(t.strip() or "-")}
-    quarters = set()
-    for t in texts:
-        try:
-            quarters.add(str(Quarter.parse(t)))
-        except Exception:
-            raise InputError(f"cannot read the quarter {t!r}", file=path, column="Quarter") from None
+    """The quarter of a one-quarter file without a Quarter column: the summary rows' reporting date."""
+    summary = df[df["Metric_ID"].str.strip().str.startswith("OF5")]
+    dates = summary["Reporting_date"] if "Reporting_date" in df.columns else pd.Series([], dtype=str)
+    texts = {t.strip() for t in dates if _QUARTER_TEXT.fullmatch(t.strip() or "-")}
+    quarters = {_parse_quarter(t, path) for t in texts}
     if len(quarters) > 1:
-        raise InputError(f"one file holds several quarters: {', '.join(sorted(quarters))}", file=path)
+        raise InputError(f"one file holds several quarters: {', '.join(sorted(quarters))}", file=path, column="Reporting_date")
     return quarters.pop() if quarters else None
 
 
+def select_quarter(df: pd.DataFrame, path: str, quarter: str | None) -> tuple[pd.DataFrame, str | None]:
+    """The rows of one quarter, and that quarter.
+
+    NHS England's later downloads carry every quarter to date in one file, with a ``Quarter``
+    column: such a file is split by quarter and ``quarter`` (``--quarter``) chooses one. Row
+    labels are kept, so errors still name the file's own line numbers.
+    """
+    wanted = str(Quarter.parse(quarter)) if quarter else None
+    if "Quarter" not in df.columns:
+        found = _quarter_of(df, path)
+        if wanted and found and found != wanted:
+            raise InputError(f"the file holds {found}, not {wanted}", file=path, column="Reporting_date")
+        return df, found or wanted
+    text = df["Quarter"].str.strip()
+    labels = {t: _parse_quarter(t, path) for t in text.unique() if t}
+    if "" in set(text):
+        i = int(np.flatnonzero((text == "").to_numpy())[0])
+        raise InputError("empty Quarter", file=path, row=int(df.index[i]) + 2, column="Quarter")
+    quarters = sorted(set(labels.values()), key=Quarter.parse)
+    if wanted is None:
+        if len(quarters) > 1:
+            raise InputError(
+                f"the file holds several quarters ({', '.join(quarters)})",
+                file=path,
+                column="Quarter",
+                hint="choose one with --quarter, e.g. --quarter '" + quarters[-1] + "'",
+            )
+        return df, quarters[0] if quarters else None
+    if wanted not in quarters:
+        raise InputError(f"the file holds {', '.join(quarters)}, not {wanted}", file=path, column="Quarter")
+    return df[text.map(labels) == wanted], wanted
+
+
 def read_nof_frame(
-    df: pd.DataFrame, path: str, framework: Framework, missing: MissingReport
+    df: pd.DataFrame, path: str, framework: Framework, missing: MissingReport, quarter: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, str | None]:
-    """Validate one file's rows and split them into orgs, values, published figures and flags."""
+    """Validate one file's rows (of one quarter) and split them into orgs, values, published figures and flags."""
     require_columns(df, REQUIRED, path)
-    rows = np.arange(len(df)) + 2
+    df, period = select_quarter(df, path, quarter)
+    rows = df.index.to_numpy() + 2
     name = Path(path).name
 
     ids = df["Metric_ID"].str.strip()
@@ -92,8 +125,8 @@ def read_nof_frame(
             column="Metric_ID",
         )
 
-    values = to_number(df["Value"], path, "Value", missing)
-    rank = to_number(df["Rank"], path, "Rank") if "Rank" in df.columns else np.full(len(df), np.nan)
+    values = to_number(df["Value"], path, "Value", missing, rows=rows)
+    rank = to_number(df["Rank"], path, "Rank", rows=rows) if "Rank" in df.columns else np.full(len(df), np.nan)
     source = [f"{name}:row {r}" for r in rows]
 
     # organisations
@@ -171,7 +204,7 @@ def read_nof_frame(
         ignore_index=True,
     )
     flags = _flags(codes, ids, values, source, framework)
-    return orgs, vals, published, flags, _quarter_of(df, path)
+    return orgs, vals, published, flags, period
 
 
 def _flags(codes: pd.Series, ids: pd.Series, values: np.ndarray, source: list[str], framework: Framework) -> pd.DataFrame:
@@ -190,7 +223,7 @@ def _flags(codes: pd.Series, ids: pd.Series, values: np.ndarray, source: list[st
     return out
 
 
-def read_nof(paths: Sequence[str | Path], framework: Framework) -> OversightInputs:
+def read_nof(paths: Sequence[str | Path], framework: Framework, quarter: str | None = None) -> OversightInputs:
     """Read one or more NOF data CSVs for the same quarter into one national population."""
     missing = MissingReport()
     parts = []
@@ -198,7 +231,7 @@ def read_nof(paths: Sequence[str | Path], framework: Framework) -> OversightInpu
     for p in paths:
         df = read_csv(p)
         labels |= dataset_labels(df)
-        parts.append((str(p), *read_nof_frame(df, str(p), framework, missing)))
+        parts.append((str(p), *read_nof_frame(df, str(p), framework, missing, quarter)))
     return combine_nof_parts(parts, framework, missing, label=" + ".join(sorted(labels)) or None)
 
 
