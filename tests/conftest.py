@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: NHS_OVERSIGHT_SHARED_DATA points elsewhere when the checkout does not sit beside shared/
+SHARED_DATA = Path(os.environ.get("NHS_OVERSIGHT_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
 @pytest.fixture(scope="session")

@@ -41,11 +41,11 @@ def test_csv_output_columns_and_values(files, capsys) -> None:
     code, out, err = run(["derive", *files, "--quarter", "2025/26 Q1", "--format", "csv"], capsys)
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[0] == "org_code,metric_id,period,value,numerator,denominator,months,definition"
+    assert lines[0] == "org_code,metric_id,period,value,numerator,denominator,months,definition,basis"
     # RAL with RAP merged in: 3 x (170 attended, 37 over) -> 399 / 510 = 78.24% -> 78.2
-    assert lines[1] == "RAL,OF0013,2025/26 Q1,78.2,399.0,510.0,3,of0013_ae_4h"
+    assert lines[1] == "RAL,OF0013,2025/26 Q1,78.2,399.0,510.0,3,of0013_ae_4h,trust-only (no type 3 mapping)"
     # RYY's breaches are suppressed: value missing, reported on stderr
-    assert lines[2] == "RYY,OF0013,2025/26 Q1,,,120.0,3,of0013_ae_4h"
+    assert lines[2] == "RYY,OF0013,2025/26 Q1,,,120.0,3,of0013_ae_4h,trust-only (no type 3 mapping)"
     assert "3 suppressed or blank value(s) read as missing" in err
 
 
@@ -124,4 +124,4 @@ def test_trusts_only_with_ods_list(files, tmp_path: Path, capsys) -> None:
     etr = tmp_path / "etr.csv"
     etr.write_text('"RAL","ROYAL FREE","Y56","QMJ","","","","","","NW3","19910401","","","","","","","","","","","1","","H","","",""\n', encoding="utf-8")
     code, out, _ = run(["derive", *files, etr, "--trusts-only", "--format", "csv"], capsys)
-    assert code == 0 and out.strip().splitlines()[1:] == ["RAL,OF0013,2025/26 Q1,78.2,399.0,510.0,3,of0013_ae_4h"]
+    assert code == 0 and out.strip().splitlines()[1:] == ["RAL,OF0013,2025/26 Q1,78.2,399.0,510.0,3,of0013_ae_4h,trust-only (no type 3 mapping)"]

@@ -128,7 +128,7 @@ def test_cli_and_module_entry(tmp_path: Path, capsys) -> None:
     assert main(["derive", str(out), "--quarter", "2024/25 Q4", "--metric", "OF0013", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("org_code,metric_id,period,value") and len(lines) == 4
-    assert all(",OF0013,2024/25 Q4," in line and line.endswith("of0013_ecds_4h") for line in lines[1:])
+    assert all(",OF0013,2024/25 Q4," in line and line.endswith(",of0013_ecds_4h,") for line in lines[1:])
     assert main(["synth-ecds", str(tmp_path / "x.parquet"), "--rows", "0"]) == 2
     assert main(["synth-ecds", str(tmp_path / "x.parquet"), "--start", "April"]) == 2
     assert "not a month" in capsys.readouterr().err

@@ -95,3 +95,66 @@ def test_cli_on_the_shared_monthly_ae_files(shared_data, acute_q1, tmp_path):
 def test_cli_requires_published_files(tmp_path):
     r = CliRunner().invoke(app, ["nowcast", "x.csv", "--quarter", "2025/26 Q2"])
     assert r.exit_code != 0
+
+
+def test_the_causes_add_up_to_the_change_of_the_average(fw):
+    q1 = no.synthetic_inputs("2025/26 Q1")
+    derived = derived_from(q1, "OF0013", "2025/26 Q2")
+    worst = derived["value"].min()
+    target = derived["org_code"].iloc[0]
+    derived.loc[derived["org_code"] == target, "value"] = worst - 10  # far worse than anyone
+    result = nowcast(derived, q1, "2025/26 Q2", fw)
+    b = result.board.set_index("org_code")
+    sums = result.causes.groupby("org_code")["contribution"].sum()
+    before = assess(q1, fw).summary.set_index("org_code")
+    after = result.assessment.summary.set_index("org_code")
+    change = after["average_score_unrounded"] - before["average_score_unrounded"]
+    np.testing.assert_allclose(sums.reindex(change.index).fillna(0), change, atol=1e-9)
+    assert (b["published_segment"] == before["final_segment"].reindex(b.index)).all()
+    assert (b["nowcast_segment"] == after["final_segment"].reindex(b.index)).all()
+    assert b.loc[target, "cause"].startswith("OF0013 +") and b.loc[target, "average_change"] > 0
+
+
+@pytest.fixture(scope="module")
+def q4_files(shared_data):
+    csvs = sorted((shared_data / "ae" / "monthly").glob("monthly-ae-2025-0[1-3].csv"))
+    book = shared_data / "ae" / "ae-by-provider-2025-06.xlsx"
+    if len(csvs) != 3 or not book.is_file():
+        pytest.skip("the Jan-Mar 2025 A&E CSVs and the June 2025 workbook are needed")
+    return csvs, book
+
+
+def test_trust_only_moves_two_trusts_and_the_footprint_none(q4_files, acute_q1):
+    """The issue's finding: on trust-only sums RVV and RWE fall from 3 to 4, with OF0013 as the cause."""
+    csvs, book = q4_files
+    r = CliRunner().invoke(app, ["nowcast", *map(str, csvs), "--quarter", "2024/25 Q4", "--published", str(acute_q1)])
+    assert r.exit_code == 0, r.stdout
+    assert "2 of 134 trusts change segment" in r.stdout
+    for code in ("RVV", "RWE"):
+        line = next(x for x in r.stdout.splitlines() if x.startswith(code + " "))
+        assert "segment 3 -> 4 (worse)" in line
+    why = [x for x in r.stdout.splitlines() if x.strip().startswith("why:")]
+    assert len(why) == 2 and all(x.strip().startswith("why: OF0013 +") for x in why)
+    assert "not a definition check" in r.stdout  # Jan-Mar against Apr-Jun is a back-cast
+    r = CliRunner().invoke(app, ["nowcast", *map(str, csvs), str(book), "--quarter", "2024/25 Q4", "--published", str(acute_q1)])
+    assert r.exit_code == 0, r.stdout
+    assert "0 of 134 trusts change segment" in r.stdout
+    assert "123/123 within 0.1 pp, 123/123 exact" in r.stdout
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from nhs_oversight.commands.progress import bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    pipe, tty = io.StringIO(), Terminal()
+    with bar("reading", 3, stream=pipe) as advance:
+        advance(3)
+    with bar("reading", 3, stream=tty) as advance:
+        for _ in range(3):
+            advance(1)
+    assert pipe.getvalue() == "" and "reading" in tty.getvalue()

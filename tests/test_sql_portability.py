@@ -126,13 +126,19 @@ def fixture_tables() -> dict[str, pd.DataFrame]:
     cal = calendar_frame(pd.Timestamp("2025-04-01").date(), pd.Timestamp("2025-06-01").date())
     cal["month"] = cal["month"].dt.date
     monthly = pd.DataFrame([
-        {"definition": d, "org_code": o, "period": m.date(), "numerator": float(rng.integers(0, 50)), "denominator": float(rng.integers(0, 80))}
+        {"definition": d, "org_code": o, "period": m.date(), "numerator": float(rng.integers(0, 50)), "denominator": float(rng.integers(0, 80)),
+         "mapping_month": months[0].date() if d == "a" else None}
         for d in ("a", "b") for o in ("RXX", "RAP", "RAL") for m in months
     ])
+    mapping = pd.DataFrame({"period": [months[0], months[0], months[0], months[2]], "org_code": ["RZZ", "RZZ", "RYY", "RZZ"],
+                            "acute_code": ["RXX", "RYY", "RYY", "RXX"], "proportion": [0.4, 0.6, 1.0, 1.0]})
+    nss = pd.DataFrame({"period": pd.Timestamp("2024-01-01"), "org_code": orgs * 2, "measure": ["PP3_2"] * 3 + ["Staff Engagement"] * 3,
+                        "score": rng.uniform(5, 8, 6)})
     defs = pd.DataFrame({"definition": ["a", "b"], "metric_id": ["M1", "M2"], "quarter_rule": ["sum", "last_month"], "scale": [100.0, 1.0]})
     succ = pd.DataFrame({"predecessor": ["RAP"], "successor": ["RAL"]})
     return {"ae_monthly": ae, "rtt": rtt, "cwt": cwt, "beds": beds, "ecds": ecds, "calendar": cal,
-            "monthly": monthly, "definitions": defs, "org_successors": succ}
+            "monthly": monthly, "definitions": defs, "org_successors": succ,
+            "ae_type3_mapping": mapping, "nss_scores": nss}
 
 
 @pytest.mark.parametrize("name", SQL_FILES)

@@ -52,6 +52,8 @@ RAW_TABLES = {
     "cwt": "raw_cwt",
     "beds": "raw_beds",
     "ods": "raw_ods",
+    "ae_type3_mapping": "raw_ae_type3_mapping",
+    "nss_scores": "raw_nss_scores",
 }
 PUBLISHED_KIND = "nof_published"
 PUBLISHED_COLUMNS = ["org_code", "org_name", "trust_type", "metric_id", "period", "value"]
@@ -233,7 +235,7 @@ def ingest_files(
     on_read : optional callback ``f(path)`` called after each file is read (progress).
     """
     from nhs_oversight.derive.inputs import part_of
-    from nhs_oversight.sources.raw import read_raw, sha256_of
+    from nhs_oversight.sources.raw import read_raws, sha256_of
 
     with open_db(db) as con:
         known = {r[0] for r in con.execute("SELECT sha256 FROM source_files").fetchall()}
@@ -245,15 +247,20 @@ def ingest_files(
         if sha in known or sha in seen:
             results.append(LoadResult(Path(p).name, sha, "", "already loaded", 0, [], []))
         else:
-            raw = read_raw(p, missing)
+            tables = read_raws(p, missing)  # the A&E workbook holds its month and its type 3 mapping
             seen.add(sha)
-            pending.append(raw)
-            results.append(LoadResult(raw.name, sha, raw.kind, "loaded", len(raw.frame), [], list(raw.warnings)))
+            pending.extend(tables)
+            raw = tables[0]
+            results.append(LoadResult(raw.name, sha, raw.kind, "loaded", sum(len(t.frame) for t in tables), [],
+                                      [w for t in tables for w in t.warnings]))
         if on_read:
             on_read(p)
     if not pending:
         return results
     by_sha = {r.sha256: r for r in results}
+    by_sha_first: dict[str, Any] = {}
+    for raw in pending:
+        by_sha_first.setdefault(raw.sha256, raw)
     with open_db(db) as con:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -266,13 +273,15 @@ def ingest_files(
                 months = raw.months
                 periods = [f"{m:%Y-%m}" for m in months]
                 part = part_of(raw)
-                _record_file(con, raw.sha256, raw.name, raw.kind, part, raw.edition, periods,
-                             months[0].date() if months else None, months[-1].date() if months else None,
-                             len(frame), seq)
+                if raw is by_sha_first[raw.sha256]:
+                    _record_file(con, raw.sha256, raw.name, raw.kind, part, raw.edition, periods,
+                                 months[0].date() if months else None, months[-1].date() if months else None,
+                                 len(frame), seq)
                 # the ODS list has no month: it is one edition, the latest counts
                 claims = months if months else [pd.Timestamp("1900-01-01")]
                 by_sha[raw.sha256].notes.extend(_claim(con, raw.kind, part, claims, raw.sha256, raw.name, raw.edition, seq))
-                by_sha[raw.sha256].periods = periods
+                if raw is by_sha_first[raw.sha256]:
+                    by_sha[raw.sha256].periods = periods
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

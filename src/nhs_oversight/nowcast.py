@@ -34,19 +34,26 @@ class Nowcast:
         ``period`` of the value, ``value`` and ``source`` (definition or published file row).
     by_metric : per metric, how many organisations have a derived, carried or missing value.
     notes : plain-language remarks from the derivation (dropped partial quarters, editions ...).
+    published : the engine's result for the published quarter, as published.
+    board : per trust the published and nowcast segments, the change and its cause
+        (:data:`nhs_oversight.nowcast_board.BOARD_COLUMNS`).
+    causes : per trust x metric the contribution to the change of the average score.
     """
 
     assessment: Assessment
     status: pd.DataFrame
     by_metric: pd.DataFrame
     notes: tuple[str, ...]
+    published: Assessment | None = None
+    board: pd.DataFrame | None = None
+    causes: pd.DataFrame | None = None
 
 
 def build_inputs(derived: pd.DataFrame, latest: OversightInputs, quarter: str, framework: Framework) -> tuple[OversightInputs, pd.DataFrame, list[str]]:
     """Engine inputs for ``quarter``: derived values first, the latest published values otherwise."""
     notes: list[str] = []
     known = set(framework.metric_ids)
-    d = derived[(derived["period"] == quarter) & derived["metric_id"].isin(known)].copy()
+    d = derived[_serves(derived["period"], quarter) & derived["metric_id"].isin(known)].copy()
     orgs = set(latest.orgs["org_code"])
     outside = sorted(set(d["org_code"]) - orgs)
     if outside:
@@ -62,7 +69,7 @@ def build_inputs(derived: pd.DataFrame, latest: OversightInputs, quarter: str, f
             "value": d["value"].to_numpy(dtype=float),
             "unit": "",
             "tie_rank": np.nan,
-            "source": ("derived: " + d["definition"].astype(str) + ".sql, " + quarter).to_numpy(dtype=object),
+            "source": ("derived: " + d["definition"].astype(str) + ".sql, " + d["period"].astype(str)).to_numpy(dtype=object),
         }
     )
     have = set(zip(derived_rows["org_code"], derived_rows["metric_id"], strict=True))
@@ -78,7 +85,7 @@ def build_inputs(derived: pd.DataFrame, latest: OversightInputs, quarter: str, f
     values = pd.concat([derived_rows, carried], ignore_index=True)
     status = pd.concat(
         [
-            derived_rows.assign(status=DERIVED, period=quarter),
+            derived_rows.assign(status=DERIVED, period=d["period"].to_numpy(dtype=object)),
             carried.assign(status=CARRIED, period=from_period),
         ],
         ignore_index=True,
@@ -105,13 +112,27 @@ def nowcast(derived: pd.DataFrame, latest: OversightInputs, quarter: str, framew
         )
     a = assess(inputs, framework, options)
     full = _with_missing(status, a, framework)
+    from nhs_oversight.nowcast_board import board
+
+    before = assess(latest, framework, options)
+    table, why = board(before, a, full)
     by_metric = (
         full.pivot_table(index="metric_id", columns="status", values="org_code", aggfunc="count", fill_value=0)
         .reindex(columns=[DERIVED, CARRIED, MISSING], fill_value=0)
         .reset_index()
     )
     by_metric.columns.name = None
-    return Nowcast(assessment=a, status=full, by_metric=by_metric, notes=tuple(derive_notes))
+    return Nowcast(assessment=a, status=full, by_metric=by_metric, notes=tuple(derive_notes), published=before, board=table, causes=why)
+
+
+def _serves(periods: pd.Series, quarter: str) -> np.ndarray:
+    """Rows for ``quarter``: its own quarterly values, and the survey year the NOF uses in it."""
+    from nhs_oversight.derive.catalog import survey_serves
+    from nhs_oversight.periods import Quarter
+
+    q = Quarter.parse(quarter)
+    text = periods.astype(str)
+    return np.array([t == quarter or (t.isdigit() and len(t) == 4 and survey_serves(int(t), q)) for t in text], dtype=bool)
 
 
 def _with_missing(status: pd.DataFrame, a: Assessment, framework: Framework) -> pd.DataFrame:

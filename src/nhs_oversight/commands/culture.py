@@ -16,7 +16,7 @@ CHART_FORMATS = ("svg", "png")
 def register(app: typer.Typer) -> None:
     @app.command("culture")
     def culture_command(
-        file: Path = typer.Argument(None, help="NHS Staff Survey organisational results CSV.", show_default=False),
+        files: list[Path] = typer.Argument(None, help="NHS Staff Survey organisational results: the CSV of several years and/or a year's detailed spreadsheets (.xlsx), e.g. 2024.", show_default=False),
         departments: Path = typer.Option(None, "--departments", help="A trust's department/staff-group file with ethnicity splits instead (see docs)."),
         year: int = typer.Option(None, "--year", help="Survey year for outliers and the watch list (default: latest)."),
         view: str = typer.Option(None, "--view", help="watchlist (default), outliers, trend, dispersion; with --departments: hotspots (default), gaps, wres."),
@@ -34,12 +34,12 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import infer_format
 
         fmt = infer_format(output, fmt)
-        if (file is None) == (departments is None):
+        if bool(files) == (departments is not None):
             raise OptionError("give a staff survey results FILE, or --departments FILE (not both)")
         if departments is not None:
             _departments(departments, view or "hotspots", measure, org, seed, draws, fmt, output)
         else:
-            _organisations(file, view or "watchlist", year, measure, org, compare, include_non_trusts, fmt, output)
+            _organisations(files, view or "watchlist", year, measure, org, compare, include_non_trusts, fmt, output)
 
 
 def _filter_org(table, org: str | None):
@@ -79,14 +79,15 @@ def _chart(result, title: str, fmt: str, output: Path | None) -> None:
     emit(save_chart(funnel_chart(result, title=title), fmt, output), output)
 
 
-def _organisations(file, view, year, measure, org, compare, include_non_trusts, fmt, output) -> None:
+def _organisations(files, view, year, measure, org, compare, include_non_trusts, fmt, output) -> None:
     from nhs_oversight.errors import OptionError
-    from nhs_oversight.sources.staff_survey import read_staff_survey
+    from nhs_oversight.sources.staff_survey import read_survey_files
     from nhs_oversight.stats.culture import culture_signals
 
     if view not in ORG_VIEWS:
         raise OptionError(f"--view {view!r}? choose one of {', '.join(ORG_VIEWS)}")
-    survey = read_staff_survey(file)
+    survey = read_survey_files(files)
+    file = " + ".join(str(f) for f in files)
     if survey.missing:
         warn([survey.missing.summary()])
     if compare == "national":

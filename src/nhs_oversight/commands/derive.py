@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
         as_reported: bool = typer.Option(False, "--as-reported", help="Do not re-attribute merged trusts' activity to their successors."),
         successors: Path = typer.Option(None, "--successors", help="CSV of mergers (predecessor,successor) to use instead of the built-in list."),
         list_metrics: bool = typer.Option(False, "--list", help="List the metric definitions and exit."),
+        check: list[Path] = typer.Option(None, "--check", help="Published NOF data CSV(s) to compare the derived values with (repeatable): prints the per-trust comparison and one agreement line per metric."),
     ) -> None:
         """Derive quarterly metric values from raw NHS statistics, with SQL definitions.
 
@@ -69,4 +70,26 @@ def register(app: typer.Typer) -> None:
         if len(missing):
             warn([missing.summary()])
         note(result.notes)
+        if check:
+            _emit_check(result, check, files or [], fmt, output)
+            return
         emit(write_table(result.values, fmt, output, sheet_name="derived", meta=result.meta()), output)
+
+
+def _emit_check(result, published: list[Path], files: list[Path], fmt: str, output: Path | None) -> None:
+    """The definition check instead of the values: per-trust rows, then one line per metric."""
+    from nhs_oversight.derive.check import check_against, combined, footprint_check
+    from nhs_oversight.render.output import atomic_write_text, write_table
+
+    c = combined(check_against(result.values, published), footprint_check(files))
+    lines = c.lines() or ["nothing to check: no derived metric has a published value in the files given"]
+    if fmt == "table":
+        text = (c.rows.to_string(index=False) + "\n\n" if len(c.rows) else "") + "Definition check:\n" + "\n".join(f"  {x}" for x in lines) + "\n"
+        if output:
+            atomic_write_text(output, text)
+            text = None
+        emit(text, output)
+        return
+    for x in lines:
+        typer.echo(f"check: {x}", err=True)
+    emit(write_table(c.rows, fmt, output, sheet_name="check", meta={**result.meta(), "check": lines}), output)

@@ -36,7 +36,10 @@ def register(app: typer.Typer) -> None:
         raw = [f for f in files if f not in published]
         framework = load_framework()
         tidy = [(f, nof_tidy(f, framework)) for f in published]  # validate every file before writing
-        results = ingest_files(raw, db, missing) if raw else []
+        from nhs_oversight.commands.progress import bar
+
+        with bar("reading files", len(raw)) as advance:
+            results = ingest_files(raw, db, missing, on_read=lambda _p: advance(1)) if raw else []
         for f, df in tidy:
             results.append(ingest_published(db or default_path(), df, {"name": Path(f).name, "sha256": sha256_of(f)}))
         if len(missing):

@@ -26,18 +26,22 @@ def register(app: typer.Typer) -> None:
 
         Metrics derivable from the raw files take their derived value; every other metric, the
         deficit and Recovery Support Programme flags and the cut-point evidence are carried forward
-        from the published files and marked so. The output says which metrics were derived, carried
-        or missing.
+        from the published files and marked so. Per trust the output shows the published and the
+        nowcast segment, the change and the metrics that caused it, how many metrics were derived,
+        carried or missing, and how well each derived metric reproduces NHS England's published
+        values (the definition check).
         """
         from nhs_oversight import api
+        from nhs_oversight.commands.progress import bar
         from nhs_oversight.derive import derive_files
+        from nhs_oversight.derive.check import check_against, combined, footprint_check
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
         from nhs_oversight.nowcast import nowcast
+        from nhs_oversight.nowcast_board import board_text
         from nhs_oversight.periods import Quarter
         from nhs_oversight.render.output import atomic_write_text, infer_format, write_table
-        from nhs_oversight.render.terminal import league_text
 
         q = str(Quarter.parse(quarter))
         if not raw:
@@ -46,16 +50,19 @@ def register(app: typer.Typer) -> None:
             raise OptionError("give the latest published NOF files with --published (their values are carried forward)")
         fmt = infer_format(output, fmt)
         fw = api.load_framework(framework)
-        derived = derive_files(raw, q)
+        with bar("reading raw files", len(raw)) as advance:
+            derived = derive_files(raw, on_read=lambda _p: advance(1))
         latest = api.read_inputs(published, fw)
+        checked = combined(check_against(derived.values, published), footprint_check(raw))
         result = nowcast(derived.values, latest, q, fw, AssessOptions(cutpoints=parse_cutpoints(cutpoints)), tuple(derived.notes))
         a = result.assessment
         warn(result.notes)
         warn(a.warnings)
         if status_output:
             write_table(result.status, "csv", status_output)
+        lines = checked.lines()
         if fmt == "table":
-            text = league_text(a) + "\nWhere each metric's values come from (organisations):\n" + result.by_metric.to_string(index=False) + "\n"
+            text = board_text(result.board, result.by_metric, lines, q, latest.period or "published quarter")
             if output:
                 atomic_write_text(output, text)
                 text = None
@@ -64,9 +71,18 @@ def register(app: typer.Typer) -> None:
             from nhs_oversight.render.excel import write_workbook
             from nhs_oversight.render.workbook import method_meta
 
-            write_workbook({"Nowcast": a.league_table(), "Value sources": result.by_metric, "Status": result.status}, output, meta=method_meta(a))
+            write_workbook({"Board": result.board, "Causes": result.causes, "Nowcast": a.league_table(),
+                            "Value sources": result.by_metric, "Definition check": checked.summary, "Status": result.status},
+                           output, meta=method_meta(a))
             emit(None, output)
         else:
-            table = a.league_table()
+            table = _with_board(a.league_table(), result.board)
             table.insert(0, "nowcast_quarter", q)
-            emit(write_table(table, fmt, output, meta={**a.provenance(), "nowcast": True, "value_sources": result.by_metric.to_dict("records")}), output)
+            meta = {**a.provenance(), "nowcast": True, "value_sources": result.by_metric.to_dict("records"), "definition_check": lines}
+            emit(write_table(table, fmt, output, meta=meta), output)
+
+
+def _with_board(league, board):
+    """The league table with the board's columns (published segment, change, cause) in front."""
+    cols = ["org_code", "published_segment", "segment_change", "average_change", "cause", "derived", "carried_forward", "missing"]
+    return board[cols].merge(league, on="org_code", how="right")[[*cols, *[c for c in league.columns if c != "org_code"]]]

@@ -23,15 +23,17 @@ def register(app: typer.Typer) -> None:
         booked, arrival_time, departure_time, duration_minutes, admitted, age_band, acuity.
         Derive metrics from it with `oversight derive FILE.parquet`.
         """
-        import sys
-
+        from nhs_oversight.commands.progress import bar
         from nhs_oversight.synthetic_ecds import _parse_month, generate
 
-        def progress(done: int, total: int) -> None:
-            if sys.stderr.isatty():
-                typer.echo(f"\r{done:,}/{total:,} rows", err=True, nl=done == total)
+        with bar("synthetic attendances", rows) as advance:
+            written = [0]
 
-        s = generate(output, rows, seed, providers, _parse_month(start), months, progress)
+            def progress(done: int, total: int) -> None:
+                advance(done - written[0])
+                written[0] = done
+
+            s = generate(output, rows, seed, providers, _parse_month(start), months, progress)
         typer.echo(
             f"wrote {s.rows:,} SYNTHETIC attendances ({s.providers} providers, {s.months} months from "
             f"{s.first_month:%b %Y}, seed {s.seed}) to {s.path}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight.derive.catalog import SOURCES, definitions
+from nhs_oversight.derive.catalog import REFERENCES, SOURCES, definitions
 from nhs_oversight.derive.runner import OUTPUT_COLUMNS, Derived, run
 from nhs_oversight.errors import InputError
 from nhs_oversight.periods import Quarter
@@ -53,7 +53,7 @@ def connect_sources(tables: Mapping[str, Any], con: Any = None) -> tuple[Any, se
     con = con or duckdb.connect()
     present = set()
     for name, table in tables.items():
-        if name not in SOURCES:
+        if name not in SOURCES and name not in REFERENCES:
             continue
         if isinstance(table, pd.DataFrame):
             con.register(name, table)
@@ -130,15 +130,18 @@ def derive_files(
     allow_partial: bool = False,
     trusts_only: bool = False,
     missing: MissingReport | None = None,
+    on_read: Any = None,
 ) -> Derived:
     """Read raw files (any mix of kinds, in any order) and derive quarterly metrics.
+
+    ``on_read(path)`` is called after each file is read (progress bars).
 
     When two files cover the same month of the same collection, the revised or later edition
     wins (see :mod:`nhs_oversight.sources.editions`); ``Derived.notes`` says which.
     """
     from nhs_oversight.derive.inputs import read_inputs
 
-    tables, notes, used = read_inputs(list(paths), missing)
+    tables, notes, used = read_inputs(list(paths), missing, on_read)
     result = derive_tables(tables, quarter, metrics, successors, allow_partial, trusts_only)
     result.notes[:0] = notes
     result.inputs = used

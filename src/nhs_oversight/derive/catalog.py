@@ -22,8 +22,15 @@ SOURCES = {
     "cwt": "Cancer Waiting Times provider extract (sources.cancer)",
     "beds": "bed availability and occupancy sitrep (sources.beds)",
     "ecds": "record-level emergency care attendances (synthetic_ecds or ECDS extract)",
+    "nss_scores": "NHS Staff Survey People Promise element and theme scores (sources.nss_workbook)",
 }
-QUARTER_RULES = ("sum", "last_month")
+#: Reference tables a definition may join to (``-- reference:``), with their columns. An absent
+#: reference is registered empty, and the definition says what it falls back to.
+REFERENCES = {
+    "ae_type3_mapping": ["period", "org_code", "acute_code", "proportion"],
+}
+#: ``annual`` values (a survey year) are not placed in quarters; see :func:`survey_serves`.
+QUARTER_RULES = ("sum", "last_month", "annual")
 STATUSES = ("nof", "variant", "local")
 _FIELD = re.compile(r"^--\s*([a-z_]+):\s*(.+?)\s*$")
 _REQUIRED = ("metric", "name", "source", "quarter", "unit", "decimals", "status")
@@ -52,6 +59,7 @@ class Definition:
     status: str
     variant_of: str | None
     sql: str
+    reference: str | None = None
 
     @property
     def scale(self) -> float:
@@ -84,6 +92,8 @@ def parse_definition(key: str, text: str) -> Definition:
         raise ValueError(f"{key}.sql: unknown quarter rule {fields['quarter']!r}")
     if fields["status"] not in STATUSES:
         raise ValueError(f"{key}.sql: unknown status {fields['status']!r}")
+    if fields.get("reference", "") not in ("", *REFERENCES):
+        raise ValueError(f"{key}.sql: unknown reference {fields['reference']!r}")
     if fields["status"] == "variant" and "variant_of" not in fields:
         raise ValueError(f"{key}.sql: a variant must name variant_of")
     return Definition(
@@ -97,6 +107,7 @@ def parse_definition(key: str, text: str) -> Definition:
         status=fields["status"],
         variant_of=fields.get("variant_of"),
         sql=text,
+        reference=fields.get("reference"),
     )
 
 
@@ -109,6 +120,20 @@ def definitions() -> tuple[Definition, ...]:
         if name.endswith(".sql") and not name.startswith("_"):
             out.append(parse_definition(name[:-4], entry.read_text(encoding="utf-8")))
     return tuple(sorted(out, key=lambda d: (d.metric_id, d.key)))
+
+
+def survey_serves(year: int, quarter) -> bool:
+    """Whether the survey of ``year`` is the one the NOF uses in ``quarter``.
+
+    Fieldwork runs in the autumn and results come out the next March, so the 2024 survey serves
+    2024/25 Q4 and 2025/26 Q1-Q3 (the NOF files label it Reporting_date "2024").
+
+    >>> from nhs_oversight.periods import Quarter
+    >>> [survey_serves(2024, Quarter.parse(q)) for q in ("2024/25 Q3", "2024/25 Q4", "2025/26 Q3", "2025/26 Q4")]
+    [False, True, True, False]
+    """
+    first = quarter.months[0]
+    return (first.year, first.month) in {(year + 1, 1), (year + 1, 4), (year + 1, 7), (year + 1, 10)}
 
 
 def shared_sql(name: str) -> str:

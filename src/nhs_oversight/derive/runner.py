@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.derive.calendar import calendar_frame
-from nhs_oversight.derive.catalog import SOURCES, Definition, select, shared_sql
+from nhs_oversight.derive.catalog import REFERENCES, SOURCES, Definition, select, shared_sql
 from nhs_oversight.derive.successors import successor_frame
 from nhs_oversight.errors import OptionError
 from nhs_oversight.periods import Quarter
@@ -26,7 +26,10 @@ from nhs_oversight.periods import Quarter
 CALENDAR_SPAN = (date(1990, 4, 1), date(2060, 3, 1))
 
 #: Columns of the derived long table.
-OUTPUT_COLUMNS = ["org_code", "metric_id", "period", "value", "numerator", "denominator", "months", "definition"]
+OUTPUT_COLUMNS = ["org_code", "metric_id", "period", "value", "numerator", "denominator", "months", "definition", "basis"]
+
+#: The ``basis`` of a value whose definition joins the type 3 mapping but had none to join.
+TRUST_ONLY = "trust-only (no type 3 mapping)"
 
 
 @dataclass
@@ -37,7 +40,10 @@ class Derived:
     ----------
     values : long rows with :data:`OUTPUT_COLUMNS`; ``period`` like ``2024/25 Q4``; ``value``
         rounded half up to the metric's published precision; ``numerator``/``denominator``
-        exact; ``months`` = months of data behind the value; ``definition`` = the SQL file stem.
+        exact; ``months`` = months of data behind the value (0 for an annual survey value, whose
+        ``period`` is the survey year); ``definition`` = the SQL file stem; ``basis`` = what a
+        definition with a reference rested on (``footprint (mapping Jun 2025)`` or
+        :data:`TRUST_ONLY`), blank otherwise.
     coverage : definition key -> months (``YYYY-MM``) with data.
     notes : plain-language remarks (dropped partial quarters, replaced editions, ...).
     inputs : one dict per input file used (name, kind, months, edition), when known.
@@ -54,7 +60,9 @@ class Derived:
 
 def round_half_up(numerator: float, denominator: float, scale: float, decimals: int) -> float:
     """``scale * numerator / denominator`` rounded half up (as Excel's ROUND), computed exactly."""
-    exact = Decimal(numerator) * Decimal(scale) / Decimal(denominator)
+    # counts times 2-dp proportions are exact decimals: drop the binary noise of the products first
+    tiny = Decimal(1).scaleb(-9)
+    exact = Decimal(numerator).quantize(tiny) * Decimal(scale) / Decimal(denominator).quantize(tiny)
     return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
@@ -62,10 +70,11 @@ def _monthly_sql(defs: list[Definition]) -> str:
     parts = []
     for d in defs:
         body = d.sql.strip().rstrip(";")
+        mapping = "CAST(mapping_month AS DATE)" if d.reference else "CAST(NULL AS DATE)"
         parts.append(
             f"SELECT '{d.key}' AS definition, CAST(org_code AS VARCHAR) AS org_code, "
             f"CAST(period AS DATE) AS period, CAST(numerator AS DOUBLE) AS numerator, "
-            f"CAST(denominator AS DOUBLE) AS denominator FROM (\n{body}\n) AS q"
+            f"CAST(denominator AS DOUBLE) AS denominator, {mapping} AS mapping_month FROM (\n{body}\n) AS q"
         )
     return "\nUNION ALL\n".join(parts)
 
@@ -107,6 +116,8 @@ def run(
     cal = calendar_frame(*CALENDAR_SPAN)
     cal["month"] = cal["month"].dt.date
     con.register("calendar", cal)
+    for ref in sorted({d.reference for d in defs if d.reference} - sources):
+        con.register(ref, _empty_reference(ref))
     con.execute(f"CREATE OR REPLACE TEMP TABLE monthly AS {_monthly_sql(defs)}")
     cov = con.execute(
         "SELECT definition, period FROM monthly GROUP BY definition, period ORDER BY definition, period"
@@ -132,7 +143,7 @@ def run(
     if succ.empty:
         succ = pd.DataFrame({"predecessor": pd.Series(dtype=object), "successor": pd.Series(dtype=object)})
     con.register("org_successors", succ)
-    out = con.execute(shared_sql("_quarters.sql")).df()
+    out = pd.concat([con.execute(shared_sql("_quarters.sql")).df(), _annual(con, defs, wanted)], ignore_index=True)
 
     complete = _complete_quarters(defs, coverage)
     whole = np.array([q in complete[k] for k, q in zip(out["definition"], out["period"], strict=True)], dtype=bool)
@@ -144,7 +155,8 @@ def run(
                 why = "the quarter lacks months" if d.quarter_rule == "sum" else "no data for the quarter's last month"
                 notes.append(f"{d.metric_id} ({d.key}): left out {', '.join(partial)}: {why} (--allow-partial keeps them)")
     if wanted is not None:
-        in_quarter = out["period"].eq(str(wanted)).to_numpy()
+        annual = out["definition"].isin([d.key for d in defs if d.quarter_rule == "annual"]).to_numpy()
+        in_quarter = out["period"].eq(str(wanted)).to_numpy() | annual
         keep &= in_quarter
         have = set(out.loc[keep, "definition"])
         if not have:
@@ -169,8 +181,10 @@ def run(
         for n, den, k in zip(out["numerator"], out["denominator"], out["definition"], strict=True)
     ]
     out["months"] = out["months"].astype("int64")
+    out["basis"] = [_basis(by_key[k], first, last) for k, first, last in zip(out["definition"], out["mapping_first"], out["mapping_last"], strict=True)]
+    notes.extend(_reference_notes(con, defs, sources))
     out = out[OUTPUT_COLUMNS].sort_values(["metric_id", "period", "org_code", "definition"]).reset_index(drop=True)
-    cov_text = {k: [f"{p:%Y-%m}" for p in v] for k, v in coverage.items()}
+    cov_text = {k: [f"{p:%Y}" if by_key[k].quarter_rule == "annual" else f"{p:%Y-%m}" for p in v] for k, v in coverage.items()}
     return Derived(out, cov_text, notes)
 
 
@@ -178,6 +192,9 @@ def _complete_quarters(defs: list[Definition], coverage: dict[str, list[pd.Times
     result: dict[str, set[str]] = {}
     for d in defs:
         months = {p.date() for p in coverage[d.key]}
+        if d.quarter_rule == "annual":
+            result[d.key] = {str(m.year) for m in months}
+            continue
         quarters = {Quarter.of_month(m) for m in months}
         if d.quarter_rule == "sum":
             ok = {str(q) for q in quarters if all(m in months for m in q.months)}
@@ -191,3 +208,90 @@ def _span(months: list[pd.Timestamp]) -> str:
     if not months:
         return "no months"
     return f"{min(months):%b %Y}-{max(months):%b %Y}"
+
+
+def _empty_reference(name: str) -> pd.DataFrame:
+    cols = REFERENCES[name]
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "period" else "float64" if c == "proportion" else object) for c in cols})
+
+
+def _annual(con: Any, defs: list[Definition], wanted: Quarter | None) -> pd.DataFrame:
+    """Survey-year values: one row per organisation and year, ``period`` = the year, 0 months.
+
+    With a quarter asked for, only the survey year the NOF uses in that quarter is kept.
+    """
+    from nhs_oversight.derive.catalog import survey_serves
+
+    keys = [d.key for d in defs if d.quarter_rule == "annual"]
+    if not keys:
+        return pd.DataFrame()
+    listing = ", ".join(f"'{k}'" for k in keys)
+    rows = con.execute(
+        "SELECT m.definition, d.metric_id, m.org_code, m.period, m.numerator, m.denominator "
+        f"FROM monthly AS m JOIN definitions AS d ON d.definition = m.definition WHERE m.definition IN ({listing})"
+    ).df()
+    years = pd.to_datetime(rows["period"]).dt.year
+    if wanted is not None:
+        keep = np.array([survey_serves(int(y), wanted) for y in years], dtype=bool)
+        rows, years = rows[keep], years[keep]
+    return pd.DataFrame({
+        "org_code": rows["org_code"], "metric_id": rows["metric_id"], "period": years.astype(str),
+        "value": np.nan, "numerator": rows["numerator"], "denominator": rows["denominator"], "months": 0,
+        "definition": rows["definition"], "mapping_first": pd.NaT, "mapping_last": pd.NaT,
+    })
+
+
+def _basis(d: Definition, first: Any, last: Any) -> str:
+    if not d.reference:
+        return ""
+    if first is None or pd.isna(first):
+        return TRUST_ONLY
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if first == last:
+        return f"footprint (mapping {first:%b %Y})"
+    return f"footprint (mappings {first:%b %Y}-{last:%b %Y})"
+
+
+def _reference_notes(con: Any, defs: list[Definition], sources: set[str]) -> list[str]:
+    """Which mapping served which months, and organisations the mapping does not name."""
+    notes = []
+    for d in (d for d in defs if d.reference):
+        if d.reference not in sources:
+            notes.append(f"{d.metric_id} ({d.key}): no type 3 mapping among the inputs, so every value is {TRUST_ONLY}; "
+                         "give NHS England's monthly A&E workbook by provider (sheet Acute Trust Mapping) for the acute trust footprint")
+            continue
+        used = con.execute(
+            f"SELECT period, MAX(mapping_month) AS mapping_month FROM monthly WHERE definition = '{d.key}' GROUP BY period ORDER BY period"
+        ).df()
+        editions = con.execute(f"SELECT DISTINCT period, file FROM {d.reference}").df() if _has_file(con, d.reference) else pd.DataFrame()
+        files = {pd.Timestamp(p): f for p, f in zip(editions.get("period", []), editions.get("file", []), strict=True)}
+        for mapping, part in used.groupby("mapping_month", sort=True):
+            months = pd.to_datetime(part["period"])
+            m = pd.Timestamp(mapping)
+            name = f"type 3 mapping of {m:%b %Y}" + (f" ({files[m]})" if m in files else "")
+            later, earlier = months[months >= m], months[months < m]
+            if len(later):
+                notes.append(f"{d.metric_id} ({d.key}): {name} used for {_months_text(later)}")
+            if len(earlier):
+                notes.append(f"{d.metric_id} ({d.key}): {name} also used for {_months_text(earlier)}, "
+                             "earlier than any mapping given (the earliest mapping serves them)")
+        lone = con.execute(
+            f"SELECT a.org_code FROM {d.source} AS a LEFT JOIN (SELECT DISTINCT org_code FROM {d.reference}) AS r "
+            "ON r.org_code = a.org_code WHERE r.org_code IS NULL GROUP BY a.org_code "
+            "HAVING SUM(COALESCE(att_type1, 0) + COALESCE(att_type2, 0) + COALESCE(att_type3, 0)) > 0 ORDER BY a.org_code"
+        ).fetchall()
+        if lone:
+            codes = [r[0] for r in lone]
+            notes.append(f"{d.metric_id} ({d.key}): {len(codes)} organisation(s) with attendances are not in the mapping and report as "
+                         f"themselves: {', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''}")
+    return notes
+
+
+def _has_file(con: Any, table: str) -> bool:
+    return "file" in {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+
+
+def _months_text(months: pd.Series) -> str:
+    if len(months) == 1:
+        return f"{months.min():%b %Y}"
+    return f"{months.min():%b %Y}-{months.max():%b %Y} ({len(months)} months)"

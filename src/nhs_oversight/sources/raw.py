@@ -19,6 +19,7 @@ from nhs_oversight.errors import InputError
 from nhs_oversight.sources.common import MissingReport, read_bytes
 from nhs_oversight.sources.editions import Edition, edition_of
 from nhs_oversight.sources.layout import norm
+from nhs_oversight.sources.workbook import is_workbook
 
 #: Kinds of raw file, with a phrase for messages.
 KINDS = {
@@ -27,6 +28,8 @@ KINDS = {
     "cwt": "Cancer Waiting Times provider extract",
     "beds": "bed availability and occupancy sitrep",
     "ods": "ODS etr trust list",
+    "ae_type3_mapping": "A&E type 3 mapping to acute trusts",
+    "nss_scores": "NHS Staff Survey People Promise and theme scores",
 }
 
 
@@ -84,6 +87,8 @@ def detect_kind(path: str | Path) -> str:
     """
     from nhs_oversight.sources.rtt import band_of
 
+    if is_workbook(path):
+        return _workbook_kind(path)
     rows = _head_rows(path)
     for row in rows:
         keys = {norm(c) for c in row}
@@ -95,7 +100,7 @@ def detect_kind(path: str | Path) -> str:
         if "odscode" in keys and any(k.endswith("rate") for k in keys):
             raise InputError(
                 "is an NHS Staff Survey results file; no NOF metric is derived from it", file=str(path),
-                hint="see docs/derive.md: OF0061 and OF0084 need the People Promise sub-scores",
+                hint="OF0061 and OF0084 come from the survey's detailed spreadsheets (.xlsx, People Promise elements and themes); see docs/derive.md",
             )
         if "aandeattendancestype1" in keys or {"type", "attendances", "breaches"} <= keys:
             return "ae_monthly"
@@ -113,10 +118,26 @@ def detect_kind(path: str | Path) -> str:
     )
 
 
+def _workbook_kind(path: str | Path) -> str:
+    from nhs_oversight.sources.ae_workbook import looks_like_ae_workbook
+    from nhs_oversight.sources.nss_workbook import looks_like_nss_workbook
+
+    if looks_like_ae_workbook(path):
+        return "ae_workbook"
+    if looks_like_nss_workbook(path):
+        return "nss_scores"
+    raise InputError(
+        "is an Excel workbook of no recognised layout", file=str(path),
+        hint="recognised: NHS England's monthly A&E workbook by provider, the NHS Staff Survey detailed "
+        "organisational results; for other sheets save them as CSV UTF-8",
+    )
+
+
 def _readers() -> dict[str, Callable[..., pd.DataFrame]]:
     from nhs_oversight.sources.ae_monthly import read_ae_monthly
     from nhs_oversight.sources.beds import read_beds
     from nhs_oversight.sources.cancer import read_cwt
+    from nhs_oversight.sources.nss_workbook import read_nss_scores
     from nhs_oversight.sources.ods import read_ods_etr
     from nhs_oversight.sources.rtt import read_rtt
 
@@ -126,11 +147,26 @@ def _readers() -> dict[str, Callable[..., pd.DataFrame]]:
         "cwt": read_cwt,
         "beds": read_beds,
         "ods": lambda path, missing=None: read_ods_etr(path),
+        "nss_scores": read_nss_scores,
     }
 
 
+def read_raws(path: str | Path, missing: MissingReport | None = None) -> list[RawTable]:
+    """Recognise and read one raw file into its tables: the A&E workbook gives two (the month's
+    counts and its type 3 mapping), every other kind one."""
+    kind = detect_kind(path)
+    if kind != "ae_workbook":
+        return [read_raw(path, missing, kind)]
+    from nhs_oversight.sources.ae_workbook import read_ae_workbook
+
+    book = read_ae_workbook(path, missing)
+    sha, edition = sha256_of(path), edition_of(path)
+    return [RawTable("ae_monthly", book.monthly, str(path), sha, edition),
+            RawTable("ae_type3_mapping", book.mapping, str(path), sha, edition)]
+
+
 def read_raw(path: str | Path, missing: MissingReport | None = None, kind: str | None = None) -> RawTable:
-    """Recognise and read one raw file."""
+    """Recognise and read one raw file (see :func:`read_raws` for files holding several tables)."""
     kind = kind or detect_kind(path)
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}", file=str(path))
