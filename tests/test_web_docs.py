@@ -31,7 +31,9 @@ def test_every_page_is_documented():
     assert paths >= {"/", "/league", "/trust/{code}", "/metric/{metric_id}"}
     documented = set(re.findall(r"\| `(/[^`?]*)", DOC))
     for path in paths:
-        doc_form = re.sub(r"\{code\}", "{ODS code}", re.sub(r"\{metric_id\}", "{OF id}", path))
+        doc_form = re.sub(r"\{metric_id\}", "{OF id}", path)
+        doc_form = re.sub(r"^/icb/\{code\}", "/icb/{ICB code}", doc_form)
+        doc_form = re.sub(r"\{code\}", "{ODS code}", doc_form)
         assert doc_form in documented, f"page {path} is not in docs/dashboard.md"
 
 

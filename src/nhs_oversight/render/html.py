@@ -25,6 +25,8 @@ BODIES = {
     "overview": "bodies/overview.html",
     "league": "bodies/league.html",
     "trust": "bodies/trust.html",
+    "region": "bodies/region.html",
+    "icb": "bodies/icb.html",
     "metrics": "bodies/metrics.html",
     "metric": "bodies/metric.html",
     "compare": "bodies/compare.html",
@@ -51,6 +53,12 @@ class AppLinks:
 
     def trust(self, code: str) -> str | None:
         return "/trust/" + quote(str(code), safe="")
+
+    def region(self, name: str) -> str | None:
+        return "/region/" + quote(str(name), safe="")
+
+    def icb(self, code: str) -> str | None:
+        return "/icb/" + quote(str(code), safe="")
 
     def metric(self, metric_id: str) -> str | None:
         return "/metric/" + quote(str(metric_id), safe="")
@@ -80,6 +88,12 @@ class ReportLinks:
 
     def trust(self, code: str) -> str | None:
         return f"#trust-{code}" if code in self.trusts else None
+
+    def region(self, name: str) -> None:
+        return None
+
+    def icb(self, code: str) -> None:
+        return None
 
     def metric(self, metric_id: str) -> str | None:
         return f"#metric-{metric_id}" if metric_id in self.metrics else None

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nhs_oversight.render import html
 from nhs_oversight.render.output import to_jsonable
-from nhs_oversight.web import views
+from nhs_oversight.web import places, views
 from nhs_oversight.web.cache import PageCache
 from nhs_oversight.web.errors import BadRequest, NotFound
 from nhs_oversight.web.query import LeagueQuery, check_names, output_format, single
@@ -112,6 +112,16 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
     def trust(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.trust(site, request.path_params["code"])
+
+    @page("/region/{name}")
+    def region(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        return places.region(site, request.path_params["name"])
+
+    @page("/icb/{code}")
+    def icb(request: Request, query: dict) -> dict:
+        check_names(query, ())
+        return places.icb(site, request.path_params["code"])
 
     @page("/metrics")
     def metrics(request: Request, query: dict) -> dict:
