@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
         no_uncertainty: bool = typer.Option(False, "--no-uncertainty", help="Leave out the simulation of how certain each segment is."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Write the quarter's briefing: headline, where, why, movers and caution.
 

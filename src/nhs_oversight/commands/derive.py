@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
 
 
@@ -33,6 +34,8 @@ def register(app: typer.Typer) -> None:
         successors: Path = typer.Option(None, "--successors", help="CSV of mergers (predecessor,successor) to use instead of the built-in list."),
         list_metrics: bool = typer.Option(False, "--list", help="List the metric definitions and exit."),
         check: list[Path] = typer.Option(None, "--check", help="Published NOF data CSV(s) to compare the derived values with (repeatable): prints the per-trust comparison and one agreement line per metric."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Derive quarterly metric values from raw NHS statistics, with SQL definitions.
 

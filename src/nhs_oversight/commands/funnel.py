@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
 
 CHART_FORMATS = ("svg", "png")
@@ -29,6 +30,8 @@ def register(app: typer.Typer) -> None:
         title: str = typer.Option(None, "--title", help="Chart title."),
         fmt: str = typer.Option(None, "--format", help="table, csv, json, xlsx, svg or png (default: table, or from --output)."),
         output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Funnel plot: which units lie outside the 95% and 99.8% limits, allowing for over-dispersion."""
         from nhs_oversight.errors import OptionError

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit
 
 
 def register(app: typer.Typer) -> None:
     @app.command("history")
     def history(
-        org: str = typer.Argument(None, show_default=False, help="Organisation (ODS) code, e.g. RWY."),
+        org_arg: str = typer.Argument(None, metavar="[ORG]", show_default=False, help="Organisation (ODS) code, e.g. RWY (or give --org)."),
+        org: str = typer.Option(None, "--org", help="Organisation (ODS) code, e.g. RWY."),
         db: Path = typer.Option(None, "--db", help="History database file (default: history.duckdb in your user data folder)."),
         metric: list[str] = typer.Option(None, "--metric", "-m", help="Only this metric (repeat for several)."),
         fmt: str = typer.Option(None, "--format", help="table, csv, json, xlsx or parquet (default: table, or from --output)."),
@@ -20,6 +22,8 @@ def register(app: typer.Typer) -> None:
         wide: bool = typer.Option(False, "--wide", help="One row per metric and source, one column per quarter."),
         allow_partial: bool = typer.Option(False, "--allow-partial", help="Keep derived quarters lacking months."),
         list_files: bool = typer.Option(False, "--files", help="List the files loaded into the database instead."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """List a trust's metrics over quarters: derived from raw files and as published.
 
@@ -32,6 +36,9 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import infer_format, write_table
 
         fmt = infer_format(output, fmt)
+        if org and org_arg and org.upper() != org_arg.upper():
+            raise OptionError(f"give one organisation, not {org_arg} and --org {org}")
+        org = org or org_arg
         if list_files:
             table = hist.files(db)
             for c in ("first_period", "last_period", "loaded_at"):

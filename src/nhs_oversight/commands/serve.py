@@ -58,6 +58,8 @@ def register(app: typer.Typer) -> None:
         organisations: list[Path] = opt.ORGANISATIONS,
         draws: int = DRAWS,
         seed: int = SEED,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Serve the dashboard: overview, league table, trust, metric and comparison pages.
 

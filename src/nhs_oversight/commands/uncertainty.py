@@ -31,6 +31,8 @@ def register(app: typer.Typer) -> None:
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Probability of each segment, stability label, likely range of average score and of rank.
 
