@@ -10,6 +10,27 @@ from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit
 
 
+def warn_notes(notes: list[str]) -> None:
+    """The history's notes on stderr, unless --quiet."""
+    from nhs_oversight.commands.verbosity import level
+
+    if level() != "quiet":
+        for n in notes:
+            typer.echo(f"note: {n}", err=True)
+
+
+def _names(framework: str) -> dict[str, str]:
+    """Metric names of the framework's codes and of the derived metrics' definitions."""
+    from nhs_oversight import api
+    from nhs_oversight.derive.catalog import definitions
+    from nhs_oversight.history_names import metric_names
+
+    derived: dict[str, str] = {}
+    for d in definitions():
+        derived.setdefault(d.metric_id, d.name)
+    return metric_names(api.load_framework(framework), derived)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("history")
     def history(
@@ -22,6 +43,7 @@ def register(app: typer.Typer) -> None:
         wide: bool = typer.Option(False, "--wide", help="One row per metric and source, one column per quarter."),
         allow_partial: bool = typer.Option(False, "--allow-partial", help="Keep derived quarters lacking months."),
         list_files: bool = typer.Option(False, "--files", help="List the files loaded into the database instead."),
+        framework: str = opt.FRAMEWORK,
         verbose: bool = opt.VERBOSE,
         quiet: bool = opt.QUIET,
     ) -> None:
@@ -33,6 +55,7 @@ def register(app: typer.Typer) -> None:
         """
         from nhs_oversight import history as hist
         from nhs_oversight.errors import OptionError
+        from nhs_oversight.history_names import for_screen, named
         from nhs_oversight.render.output import infer_format, write_table
 
         fmt = infer_format(output, fmt)
@@ -48,8 +71,7 @@ def register(app: typer.Typer) -> None:
         if not org:
             raise OptionError("give an organisation code (e.g. RWY), or --files")
         table, notes = hist.org_history(org, db, metric, allow_partial)
-        for n in notes:
-            typer.echo(f"note: {n}", err=True)
+        warn_notes(notes)
         if table.empty:
             raise OptionError(f"nothing for {org.upper()} in the history database")
         if wide:
@@ -59,4 +81,7 @@ def register(app: typer.Typer) -> None:
             table = table.pivot_table(index=["metric_id", "source"], columns="period", values="value", aggfunc="first")
             table = table.reindex(columns=quarters).reset_index()
             table.columns.name = None
+        table = named(table, _names(framework))
+        if fmt == "table":
+            table = for_screen(table)
         emit(write_table(table, fmt, output, sheet_name=org.upper()), output)
