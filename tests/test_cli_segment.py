@@ -74,11 +74,12 @@ def test_fixed_cutpoints_change_segments(acute_q1, tmp_path):
 
 
 def test_demo_writes_files(tmp_path):
-    r = invoke("demo", "--out", str(tmp_path / "demo"))
+    r = invoke("demo", "-o", str(tmp_path / "demo"))
     assert r.exit_code == 0
     assert "[SYNTHETIC DATA]" in r.stdout
-    assert (tmp_path / "demo" / "league-table.csv").exists()
-    assert (tmp_path / "demo" / "board-pack.xlsx").exists()
+    for name in ("league-table.csv", "board-pack.xlsx", "report.html"):
+        assert (tmp_path / "demo" / name).exists()
+        assert f"wrote {tmp_path / 'demo' / name}" in r.stderr
 
 
 def test_verify_passes_on_the_acute_file(acute_q1):

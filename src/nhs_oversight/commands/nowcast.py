@@ -62,6 +62,7 @@ def register(app: typer.Typer) -> None:
         warn(a.warnings)
         if status_output:
             write_table(result.status, "csv", status_output)
+            emit(None, status_output)
         lines = checked.lines()
         if fmt == "table":
             text = board_text(result.board, result.by_metric, lines, q, latest.period or "published quarter")

@@ -45,6 +45,6 @@ def register(app: typer.Typer) -> None:
 
             s = generate(output, rows, seed, providers, _parse_month(start), months, progress)
         typer.echo(
-            f"wrote {s.rows:,} SYNTHETIC attendances ({s.providers} providers, {s.months} months from "
-            f"{s.first_month:%b %Y}, seed {s.seed}) to {s.path}"
+            f"wrote {s.path}: {s.rows:,} SYNTHETIC attendances ({s.providers} providers, {s.months} months from "
+            f"{s.first_month:%b %Y}, seed {s.seed})"
         )
