@@ -30,6 +30,8 @@ def test_parse_where_and_apply_ignore_case_and_spaces():
     df = pd.DataFrame({"Parent Org": ["NHS ENGLAND LONDON ", "NHS ENGLAND MIDLANDS", "nhs england london"], "Type": ["1", "3", "3"]})
     got = apply_where(df, parse_where(["Parent Org=NHS England London", "Type!=3"]))
     assert list(got.index) == [0]
+    either = apply_where(df, parse_where(["Parent Org=nhs england midlands, NHS England London"]))
+    assert list(either.index) == [0, 1, 2]
     with pytest.raises(OptionError, match="COLUMN=VALUE"):
         parse_where(["Parent Org"])
     with pytest.raises(OptionError, match="no column 'Region'"):

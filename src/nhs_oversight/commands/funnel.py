@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         robust: str = typer.Option("winsorise", "--robust", help="winsorise (10%), truncate (SHMI) or none."),
         shmi: bool = typer.Option(False, "--shmi", help="SHMI conventions for ratios: log scale, 10% truncation, expected rounded to 2 d.p."),
         target: float = typer.Option(None, "--target", help="Target proportion (default pooled) or ratio (default 1)."),
-        where: list[str] = typer.Option(None, "--where", help="Only rows where COLUMN=VALUE (or COLUMN!=VALUE), ignoring case; repeat for several."),
+        where: list[str] = typer.Option(None, "--where", help="Only rows where COLUMN=VALUE[,VALUE...] (or COLUMN!=VALUE), ignoring case; repeat for several."),
         per: float = typer.Option(None, "--per", help="Unit of values, limits and axis: 100 = percentage (proportions' default), 1000 = per 1,000, 1 = proportion or ratio (ratios' default)."),
         better: str = typer.Option(None, "--better", help="higher or lower: the favourable direction, so outliers on that side are coloured apart."),
         show: str = typer.Option("points", "--show", help="points (every unit), outliers, or limits (the drawing grid)."),

@@ -24,23 +24,30 @@ _WHERE = re.compile(r"^\s*(?P<col>[^=!]+?)\s*(?P<op>!=|=)\s*(?P<value>.*?)\s*$")
 
 @dataclass(frozen=True)
 class Condition:
-    """One ``--where`` condition: a column equal (or not equal) to a value, ignoring case."""
+    """One ``--where`` condition: a column equal to one of some values (or to none), ignoring case.
+
+    ``value`` is as written; commas separate alternatives, as in ``oversight spc --where``.
+    """
 
     column: str
     value: str
     equal: bool = True
+
+    @property
+    def values(self) -> list[str]:
+        return [v.strip().upper() for v in self.value.split(",")]
 
     def __str__(self) -> str:
         return f"{self.column}{'=' if self.equal else '!='}{self.value}"
 
 
 def parse_where(expressions: Sequence[str] | None) -> list[Condition]:
-    """``["Period=MSitAE-JUNE-2024", "Parent Org!=NHS ENGLAND LONDON"]`` -> conditions."""
+    """``["Period=MSitAE-JUNE-2024", "Parent Org!=NHS ENGLAND LONDON,NHS ENGLAND EAST"]`` -> conditions."""
     out = []
     for text in expressions or ():
         m = _WHERE.match(text)
         if not m or not m.group("value"):
-            raise OptionError(f"--where {text!r}: write COLUMN=VALUE or COLUMN!=VALUE")
+            raise OptionError(f"--where {text!r}: write COLUMN=VALUE[,VALUE...] or COLUMN!=VALUE[,VALUE...]")
         out.append(Condition(m.group("col"), m.group("value"), m.group("op") == "="))
     return out
 
@@ -55,7 +62,7 @@ def apply_where(df: pd.DataFrame, conditions: Sequence[Condition], file: str = "
     for c in conditions:
         if c.column not in df.columns:
             raise OptionError(f"--where {c}: {file} has no column {c.column!r} (columns: {', '.join(map(str, df.columns))})")
-        hit = (_norm(df[c.column]) == c.value.strip().upper()).to_numpy()
+        hit = _norm(df[c.column]).isin(c.values).to_numpy()
         keep &= hit if c.equal else ~hit
     if conditions and not keep.any():
         raise OptionError(f"--where {' and '.join(map(str, conditions))}: no row of {file} matches")
