@@ -121,15 +121,21 @@ def test_region_counts_and_largest_shares(briefing, published):
     assert got == {r: {str(k): int(table.loc[r, k]) for k in (1, 2, 3, 4, 5)} for r in table.index}
     sizes = table.sum(axis=1)
     text = text_of(briefing.section("where"))
-    for cols, label in (([4, 5], "segment 4 or 5"), ([1], "segment 1")):
+    for cols, label, named in (([4], "segment 4", True), ([3, 4], "segment 3 or 4", True),
+                               ([4, 5], "segment 4 or 5", False), ([1], "segment 1", False)):
         share = {r: Fraction(int(table.loc[r, cols].sum()), int(sizes[r])) for r in table.index if sizes[r] >= 3}
         best = max(share.values())
         winners = sorted(r for r, v in share.items() if v == best)
         assert len(winners) == 1  # in this file each largest share belongs to one region
         r = winners[0]
         n = int(table.loc[r, cols].sum())
-        assert f"in {label} is in {r}: {pct(n, int(sizes[r]))}% ({words(n)} of {words(int(sizes[r]))})." in text
-    assert "largest share of trusts in segment 4 or 5 is in East of England: 43% (six of 14)" in text
+        figure = f"{pct(n, int(sizes[r]))}% ({words(n)} of {words(int(sizes[r]))})."
+        if named:
+            assert f"The region with the largest share of its trusts in {label} is {r}: {figure}" in text
+        else:
+            assert f"in {label} is in {r}: {figure}" in text
+    assert "largest share of its trusts in segment 4 is East of England: 36% (five of 14)" in text
+    assert "largest share in segment 4 or 5 is in East of England: 43% (six of 14)" in text
 
 
 def test_icb_breakdown_from_the_ods_reference_and_why_there_is_no_type_comparison(briefing, published):

@@ -61,7 +61,7 @@ def test_segment_on_the_acute_file_marks_published_stand_ins(acute_q1, tmp_path)
     assert set(df["source_OF1082"]) == {"published"}
     assert set(df["source_OF1013"].dropna()) == {"computed"}
     assert set(df["source_OF1046"].dropna()) == {"input"}
-    assert "does not hold the whole nation" in r.stderr
+    assert "the input is not the whole nation" in r.stderr and "--verbose" in r.stderr
 
 
 def test_fixed_cutpoints_change_segments(acute_q1, tmp_path):
@@ -74,11 +74,12 @@ def test_fixed_cutpoints_change_segments(acute_q1, tmp_path):
 
 
 def test_demo_writes_files(tmp_path):
-    r = invoke("demo", "--out", str(tmp_path / "demo"))
+    r = invoke("demo", "-o", str(tmp_path / "demo"))
     assert r.exit_code == 0
     assert "[SYNTHETIC DATA]" in r.stdout
-    assert (tmp_path / "demo" / "league-table.csv").exists()
-    assert (tmp_path / "demo" / "board-pack.xlsx").exists()
+    for name in ("league-table.csv", "board-pack.xlsx", "report.html"):
+        assert (tmp_path / "demo" / name).exists()
+        assert f"wrote {tmp_path / 'demo' / name}" in r.stderr
 
 
 def test_verify_passes_on_the_acute_file(acute_q1):

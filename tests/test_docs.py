@@ -20,6 +20,8 @@ def test_every_command_and_option_is_documented():
         if f"oversight {name}" not in readme:
             missing.append(f"command {name} (README)")
         for param in command.params:
+            if getattr(param, "hidden", False):
+                continue  # an earlier name kept working, see test_one_option_vocabulary
             for opt in param.opts:
                 if opt.startswith("--") and opt != "--help" and opt not in docs:
                     missing.append(f"{name} {opt}")
@@ -29,3 +31,46 @@ def test_every_command_and_option_is_documented():
 def test_readme_shows_the_two_commands():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
+
+
+#: The words --format may take, on every command.
+FORMAT_WORDS = {"table", "csv", "json", "xlsx", "parquet", "markdown", "html", "svg", "png"}
+#: Earlier option names that still work but are hidden and no longer documented.
+EARLIER_NAMES = {"--out", "--dest"}
+
+
+def test_one_option_vocabulary():
+    """-o/--output for every file written, --org for one organisation, the same format words."""
+    import re
+
+    group = typer.main.get_command(app)
+    wrong = []
+    for name, command in group.commands.items():
+        for param in command.params:
+            opts = set(param.opts)
+            if getattr(param, "hidden", False):
+                if not opts <= EARLIER_NAMES | {"--trust"}:
+                    wrong.append(f"{name}: hidden option {sorted(opts)}")
+                continue
+            if opts & EARLIER_NAMES or opts & {"--trust", "--organisation", "--dest", "--out", "--file-out"}:
+                if "--trust" in opts and name == "report":
+                    continue  # renamed on the report's own branch
+                wrong.append(f"{name}: {sorted(opts)} (use -o/--output or --org)")
+            if "--output" in opts and "-o" not in opts:
+                wrong.append(f"{name}: --output without -o")
+            if "--format" in opts:
+                words = set(re.findall(r"[a-z]+", (param.help or "").split("(")[0])) - {"or", "a", "the", "every", "view", "one", "sheet", "each", "funnel", "chart", "summary", "of", "what", "was", "loaded"}
+                if not words <= FORMAT_WORDS:
+                    wrong.append(f"{name} --format: {sorted(words - FORMAT_WORDS)}")
+                if "text" in (param.help or "").split("(")[0]:
+                    wrong.append(f"{name} --format: say table, not text")
+    assert not wrong, "; ".join(wrong)
+
+
+def test_docs_use_the_vocabulary():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    docs = readme + "".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "docs").glob("*.md")))
+    for stale in ("--dest ", "--dest`", "--out ", "--out`", "--format text"):
+        assert stale not in docs, f"docs still use {stale.strip()!r}"
+    for word in ("-o/--output", "--org", "--verbose", "--quiet", "wrote PATH"):
+        assert word in docs

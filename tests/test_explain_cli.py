@@ -71,7 +71,7 @@ def test_synthetic_data_is_labelled(capsys):
         (["RXX"], "'RXX' is not in the input (4 organisations); codes in the input include RAA, RAB, RAC, RAD"),
         ([], "no organisation: give its ODS code"),
         (["RAA", "RAB"], "give one organisation, not RAA, RAB"),
-        (["RAA", "--format", "xlsx"], "--format 'xlsx': choose text, json or markdown"),
+        (["RAA", "--format", "xlsx"], "--format 'xlsx': choose table, json or markdown"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(capsys, wide, tmp_path, args, fragment):

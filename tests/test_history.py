@@ -238,10 +238,10 @@ def test_cli_ingest_and_history(tmp_path: Path, quarter_files: list[Path], capsy
     assert "already loaded" in capsys.readouterr().out
     assert main(["history", "RXX", "--db", str(db), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0] == "org_code,metric_id,period,value,numerator,denominator,source"
-    assert lines[1] == "RXX,OF0013,2025/26 Q1,90.0,270.0,300.0,derived (of0013_ae_4h.sql)"
+    assert lines[0] == "org_code,metric_id,metric,period,value,numerator,denominator,source"
+    assert lines[1] == "RXX,OF0013,A&E 4-hour,2025/26 Q1,90.0,270.0,300.0,derived (of0013_ae_4h.sql)"
     assert main(["history", "RXX", "--db", str(db), "--wide", "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "metric_id,source,2025/26 Q1"
+    assert capsys.readouterr().out.splitlines()[0] == "metric_id,metric,source,2025/26 Q1"
     assert main(["history", "--files", "--db", str(db), "--format", "json"]) == 0
     assert '"ae-2025-04.csv"' in capsys.readouterr().out
     assert main(["derive", "--db", str(db), "--quarter", "2025/26 Q1", "--format", "csv"]) == 0

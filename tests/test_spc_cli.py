@@ -192,9 +192,28 @@ def test_real_ae_by_trust_summary(shared_data, capsys):
         orgs = {r["org_code"] for r in csv.DictReader(f) if int(r["attendances"]) > 0}
     assert set(df["org_code"]) == orgs
     assert df["org_code"].is_unique
-    assert set(df["variation_icon"]) <= {"common_cause", "improvement_low", "concern_high"}
+    shown = df[df["icons"]]
+    assert set(shown["variation_icon"]) <= {"common_cause", "improvement_low", "concern_high"}
     assert set(df["assurance"]) <= {"consistent_pass", "consistent_fail", "inconsistent"}
     assert df.set_index("org_code").loc["RF4", "points"] == 36  # Apr 2016 - Mar 2019, no gaps
+    # icons only where the latest unbroken run of months has 13 or more points (counted here by hand)
+    with open(path, newline="", encoding="utf-8") as f:
+        months: dict[str, set] = {}
+        for r in csv.DictReader(f):
+            if int(r["attendances"]) > 0:
+                y, m = int(r["period"][:4]), int(r["period"][5:7])
+                months.setdefault(r["org_code"], set()).add(y * 12 + m)
+    latest_run = {}
+    for org, ms in months.items():
+        k, last = 1, max(ms)
+        while last - k in ms:
+            k += 1
+        latest_run[org] = k
+    got = df.set_index("org_code")
+    assert got["consecutive"].to_dict() == latest_run
+    assert (got["icons"] == (got["consecutive"] >= 13)).all()
+    assert got.loc[~got["icons"], "variation_icon"].isna().all()
+    assert any(v < 13 for v in latest_run.values())  # the file has short or broken series
 
 
 def test_real_ae_one_trust_attendances(shared_data, capsys):

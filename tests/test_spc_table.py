@@ -125,9 +125,12 @@ def test_carry_columns_and_summary():
 
 def test_summary_mentions_trial_limits_and_no_variation():
     short = spc(pd.DataFrame({"t": range(5), "y": [1.0, 2, 3, 2, 1]}), date="t", value="y", target=0)
-    s = spc_summary(short)
+    s = spc_summary(short, min_points=3)
     assert bool(s.loc[0, "trial_limits"])
     assert "Trial limits: only 5 points" in s.loc[0, "summary"]
+    plain = spc_summary(short)  # the Making Data Count minimum: no icons for five points
+    assert plain.loc[0, "variation_icon"] is None and plain.loc[0, "assurance_icon"] is None
+    assert "Only 5 consecutive points: Making Data Count needs 13" in plain.loc[0, "summary"]
     flat = spc_summary(spc(pd.DataFrame({"t": range(15), "y": [3.0] * 15}), date="t", value="y"))
     assert "no variation" in flat.loc[0, "summary"]
 

@@ -23,13 +23,17 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root(
     ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    verbose: bool = typer.Option(False, "--verbose", help="Every note on the input in full, for any command."),
+    quiet: bool = typer.Option(False, "--quiet", help="No notes or warnings on stderr, for any command."),
 ) -> None:
     """NHS Oversight Framework segmentation: recompute, explain, derive, trend and report."""
+    from nhs_oversight.commands.verbosity import set_level
+
+    set_level("quiet" if quiet else "verbose" if verbose else "normal")
     if version:
         from nhs_oversight import __version__
 

@@ -16,14 +16,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from nhs_oversight.brief.model import Briefing, Paragraph, Section, Sentence, Table
+from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OptionError
 
 BREAKDOWNS = ("region", "icb", "trust_type")
 _ALIASES = {"trust-type": "trust_type", "type": "trust_type", "icbs": "icb", "regions": "region"}
-#: Draws and seed of the segment-uncertainty simulation, when that module is available.
-DRAWS = 2000
-SEED = 1
+#: Draws and seed of the segment-uncertainty simulation: the defaults every surface shares.
+DRAWS = UNCERTAINTY_DRAWS
+SEED = UNCERTAINTY_SEED
 
 
 def breakdowns(by: str | Sequence[str] | None) -> tuple[str, ...]:

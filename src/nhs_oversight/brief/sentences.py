@@ -9,6 +9,12 @@ from nhs_oversight.engine import Assessment
 
 BOTTOM_TEXT = "segment 4 or 5"
 TOP_TEXT = "segment 1"
+SEGMENT_4_TEXT = "segment 4"
+SEGMENT_3_4_TEXT = "segment 3 or 4"
+#: Breakdowns whose group with the largest share in segment 4, and in 3 or 4, is named first,
+#: as NHS England's commentary and the press do.
+NAMED_FIRST = ("region", "trust_type")
+_COLUMN_SEGMENTS = {"bottom": [4, 5], "top": [1], "segment_4": [4], "segment_3_4": [3, 4]}
 
 
 def period_of(a: Assessment) -> str:
@@ -141,8 +147,13 @@ def _where_sentences(key: str, noun: str, table, src: str) -> list[Sentence]:
     if comp.compared < 2:
         out.append(Sentence(f"Fewer than two {L.plural(2, noun)} have three or more trusts, so there is no comparison by {noun}.", {"groups": 2, "min_group": facts.MIN_GROUP}, src))
     else:
+        if key in NAMED_FIRST:
+            compared = compared.assign(segment_3_4=compared["segment_3"] + compared["segment_4"])
+            for column, label in (("segment_4", SEGMENT_4_TEXT), ("segment_3_4", SEGMENT_3_4_TEXT)):
+                out.append(_named(key, noun, facts.largest_share(compared, column), label, column, src))
         for first, (column, label) in enumerate((("bottom", BOTTOM_TEXT), ("top", TOP_TEXT))):
-            out.append(_largest(key, noun, facts.largest_share(compared, column), label, column, src, lead=first == 0))
+            lead = first == 0 and key not in NAMED_FIRST
+            out.append(_largest(key, noun, facts.largest_share(compared, column), label, column, src, lead=lead))
     small = compared[compared["small"]]
     if len(small):
         names = [f"{r.group} ({L.count(int(r.trusts), 'trust')})" for r in small.itertuples(index=False)]
@@ -159,10 +170,31 @@ def _where_sentences(key: str, noun: str, table, src: str) -> list[Sentence]:
     return out
 
 
+def _named(key: str, noun: str, comp: facts.Largest, label: str, column: str, src: str) -> Sentence:
+    """"The region with the largest share of its trusts in segment 4 is ...": the question asked first."""
+    w = comp.winners
+    figures = {
+        "segments": _COLUMN_SEGMENTS[column],
+        "groups_compared": comp.compared,
+        "groups": {r.group: {"count": int(getattr(r, column)), "trusts": int(r.trusts), "percent": L.percent(int(getattr(r, column)), int(r.trusts))} for r in w.itertuples(index=False)},
+    }
+    if comp.share == 0:
+        return Sentence(f"None of the {L.number(comp.compared)} {L.plural(comp.compared, noun)} compared has a trust in {label}.", figures, src)
+    names = [_display(key, r.group) for r in w.itertuples(index=False)]
+    shares = [L.of(int(getattr(r, column)), int(r.trusts)) for r in w.itertuples(index=False)]
+    pct = L.percent(int(getattr(w.iloc[0], column)), int(w.iloc[0].trusts))
+    if len(w) == 1:
+        return Sentence(f"The {noun} with the largest share of its trusts in {label} is {names[0]}: {pct}% ({shares[0]}).", figures, src)
+    return Sentence(
+        f"The {L.plural(2, noun)} with the largest share of their trusts in {label} are {L.join(names)}: {pct}% in each ({L.join(shares)}).",
+        figures, src,
+    )
+
+
 def _largest(key: str, noun: str, comp: facts.Largest, label: str, column: str, src: str, lead: bool) -> Sentence:
     w = comp.winners
     figures = {
-        "segments": [4, 5] if column == "bottom" else [1],
+        "segments": _COLUMN_SEGMENTS[column],
         "groups_compared": comp.compared,
         "groups": {r.group: {"count": int(getattr(r, column)), "trusts": int(r.trusts), "percent": L.percent(int(getattr(r, column)), int(r.trusts))} for r in w.itertuples(index=False)},
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from nhs_oversight.commands import options as opt
-from nhs_oversight.commands.common import emit
+from nhs_oversight.commands.common import emit, warn
 from nhs_oversight.commands.movement import PREVIOUS, PREVIOUS_CUTPOINTS
 
 
@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
         no_uncertainty: bool = typer.Option(False, "--no-uncertainty", help="Leave out the simulation of how certain each segment is."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Write the quarter's briefing: headline, where, why, movers and caution.
 
@@ -46,6 +48,7 @@ def register(app: typer.Typer) -> None:
             raise OptionError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         keys = breakdowns(by or None)
         current, prev = load_pair(files, previous, framework, recompute_all, synthetic, quarter, False, cutpoints, previous_cutpoints, organisations)
+        warn([*current.warnings, *(f"{prev.period or 'previous'}: {w}" for w in (prev.warnings if prev is not None else ()))])
         text = render(make_brief(current, prev, by=keys, uncertainty=False if no_uncertainty else None), fmt)
         if output:
             atomic_write_text(output, text)

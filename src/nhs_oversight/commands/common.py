@@ -9,8 +9,24 @@ import typer
 
 
 def warn(messages: Iterable[str]) -> None:
-    """Print each warning on stderr, prefixed so that scripts can filter them."""
-    for m in messages:
+    """Print warnings on stderr, prefixed so that scripts can filter them.
+
+    The engine's notes on stand-ins and cut points become one ``note:`` line unless
+    ``--verbose`` was given; ``--quiet`` prints nothing (see :mod:`.verbosity`).
+    """
+    from nhs_oversight.commands import verbosity
+
+    level = verbosity.level()
+    if level == "quiet":
+        return
+    messages = list(messages)
+    if level == "verbose":
+        rest = messages
+    else:
+        line, rest = verbosity.summarise(messages)
+        if line:
+            typer.echo(f"note: {line}", err=True)
+    for m in rest:
         typer.echo(f"warning: {m}", err=True)
 
 

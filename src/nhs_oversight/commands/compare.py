@@ -30,6 +30,8 @@ def register(app: typer.Typer) -> None:
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Compare two methods on the same inputs: segment transitions and who moves, with reasons.
 

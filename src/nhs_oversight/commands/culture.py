@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
 
 ORG_VIEWS = ("watchlist", "outliers", "trend", "dispersion")
@@ -28,6 +29,8 @@ def register(app: typer.Typer) -> None:
         draws: int = typer.Option(2000, "--draws", help="Monte Carlo draws (departments)."),
         fmt: str = typer.Option(None, "--format", help="table, csv, json, xlsx (every view, one sheet each), svg or png (a funnel chart)."),
         output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Harassment, violence, discrimination and wellbeing outliers, a ranked watch list and trends."""
         from nhs_oversight.errors import OptionError

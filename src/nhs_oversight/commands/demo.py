@@ -6,13 +6,17 @@ from pathlib import Path
 
 import typer
 
-from nhs_oversight.commands.common import warn
+from nhs_oversight.commands import options as opt
+from nhs_oversight.commands.common import emit, warn
 
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
-        out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo's files."),
+        out: Path = typer.Option(Path("demo-output"), "--output", "-o", help="Folder for the demo's files."),
+        old_out: Path = typer.Option(None, "--out", hidden=True, help="Earlier name of --output."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
         from nhs_oversight import synthetic
@@ -23,6 +27,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.workbook import assessment_workbook
         from nhs_oversight.web.extras import Unavailable
 
+        out = old_out or out
         site = site_from_options(None, None, None, "nof-2025-26", None, False, True, "2025/26 Q2", DRAWS.default, SEED.default)
         a = site.assessment
         warn(a.warnings)
@@ -34,9 +39,11 @@ def register(app: typer.Typer) -> None:
                             movement=None if isinstance(movement, Unavailable) else movement,
                             uncertainty=None if isinstance(uncertainty, Unavailable) else uncertainty)
         typer.echo(f"Synthetic input files: {synthetic.data_dir()}")
-        typer.echo(f"Wrote {out / 'league-table.csv'} and {out / 'board-pack.xlsx'} (SYNTHETIC data).")
+        emit(None, out / "league-table.csv")
+        emit(None, out / "board-pack.xlsx")
         typer.echo("Writing the HTML report (charts take a few seconds)...", err=True)
         first = a.league_table(wide=False)["org_code"].iloc[0]
         atomic_write_text(out / "report.html", build_report(site, trusts=[first]))
-        typer.echo(f"Wrote {out / 'report.html'}: one self-contained file, open it in any browser (SYNTHETIC data).")
+        emit(None, out / "report.html")
+        typer.echo(f"{out / 'report.html'} is one self-contained file: open it in any browser (SYNTHETIC data).")
         typer.echo("To explore the same data in the dashboard, run:  oversight serve --synthetic  (then open http://127.0.0.1:8000/)")

@@ -6,12 +6,33 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
 
 
 def note(messages: list[str]) -> None:
+    """Notes on stderr, unless --quiet."""
+    from nhs_oversight.commands.verbosity import level
+
+    if level() == "quiet":
+        return
     for m in messages:
         typer.echo(f"note: {m}", err=True)
+
+
+def nothing_derived(notes: list[str], quarter: str | None) -> str:
+    """The sentence shown instead of an empty table: why no value came out."""
+    partial = any("lacks months" in n for n in notes)
+    unused = any("hold no rows this definition uses" in n for n in notes)
+    why = []
+    if partial:
+        why.append("the quarters the files cover lack months (--allow-partial keeps them)")
+    if unused:
+        why.append("some definitions need a file that was not given (see the notes above)")
+    if quarter:
+        why.append(f"or the files hold nothing for {quarter}")
+    reason = "; ".join(why) if why else "no metric definition uses these files (oversight derive --list shows what each needs)"
+    return f"No quarterly values were derived from the files given: {reason}.\n"
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +54,8 @@ def register(app: typer.Typer) -> None:
         successors: Path = typer.Option(None, "--successors", help="CSV of mergers (predecessor,successor) to use instead of the built-in list."),
         list_metrics: bool = typer.Option(False, "--list", help="List the metric definitions and exit."),
         check: list[Path] = typer.Option(None, "--check", help="Published NOF data CSV(s) to compare the derived values with (repeatable): prints the per-trust comparison and one agreement line per metric."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Derive quarterly metric values from raw NHS statistics, with SQL definitions.
 
@@ -72,6 +95,15 @@ def register(app: typer.Typer) -> None:
         note(result.notes)
         if check:
             _emit_check(result, check, files or [], fmt, output)
+            return
+        if result.values.empty and fmt == "table":
+            from nhs_oversight.render.output import atomic_write_text
+
+            text = nothing_derived(list(result.notes), quarter)
+            if output:
+                atomic_write_text(output, text)
+                text = None
+            emit(text, output)
             return
         emit(write_table(result.values, fmt, output, sheet_name="derived", meta=result.meta()), output)
 

@@ -15,7 +15,9 @@ import typer
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("table", "json", "markdown")
+#: Other words accepted for a format: ``text`` was the terminal format's earlier name.
+ALIASES = {"md": "markdown", "txt": "table", "text": "table"}
 _ODS = re.compile(r"^[A-Za-z0-9]{3,5}$")
 
 
@@ -44,7 +46,7 @@ def register(app: typer.Typer) -> None:
     def explain_command(
         args: list[str] = typer.Argument(None, metavar="ORG FILE...", help="The organisation's ODS code and the input files, in any order.", show_default=False),
         org: str = typer.Option(None, "--org", help="The organisation's ODS code (instead of giving it among the arguments)."),
-        fmt: str = typer.Option(None, "--format", help="text, json or markdown (default: text, or from --output's suffix)."),
+        fmt: str = typer.Option(None, "--format", help="table (plain text for the terminal), json or markdown (default: table, or from --output's suffix)."),
         max_moves: int = typer.Option(3, "--moves", help="Most moves to offer towards each adjacent segment."),
         framework: str = opt.FRAMEWORK,
         cutpoints: str = opt.CUTPOINTS,
@@ -53,6 +55,8 @@ def register(app: typer.Typer) -> None:
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Explain one organisation's segment: every step and figure, how close it is to the next
         segment, and the smallest metric changes that would move it (each checked by re-running
@@ -67,10 +71,10 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import atomic_write_text, infer_format
 
         code, files = split_org(list(args or []), org)
-        fmt = infer_format(output, fmt, default="text")
-        fmt = {"md": "markdown", "txt": "text"}.get(fmt, fmt)
+        fmt = infer_format(output, fmt, default="table")
+        fmt = ALIASES.get(fmt, fmt)
         if fmt not in FORMATS:
-            raise OptionError(f"--format {fmt!r}: choose text, json or markdown")
+            raise OptionError(f"--format {fmt!r}: choose table, json or markdown")
         if max_moves < 0:
             raise OptionError("--moves must be 0 or more")
         a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)

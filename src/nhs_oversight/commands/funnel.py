@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
 
 CHART_FORMATS = ("svg", "png")
@@ -25,16 +26,31 @@ def register(app: typer.Typer) -> None:
         robust: str = typer.Option("winsorise", "--robust", help="winsorise (10%), truncate (SHMI) or none."),
         shmi: bool = typer.Option(False, "--shmi", help="SHMI conventions for ratios: log scale, 10% truncation, expected rounded to 2 d.p."),
         target: float = typer.Option(None, "--target", help="Target proportion (default pooled) or ratio (default 1)."),
+        where: list[str] = typer.Option(None, "--where", help="Only rows where COLUMN=VALUE[,VALUE...] (or COLUMN!=VALUE), ignoring case; repeat for several."),
+        per: float = typer.Option(None, "--per", help="Unit of values, limits and axis: 100 = percentage (proportions' default), 1000 = per 1,000, 1 = proportion or ratio (ratios' default)."),
+        better: str = typer.Option(None, "--better", help="higher or lower: the favourable direction, so outliers on that side are coloured apart."),
         show: str = typer.Option("points", "--show", help="points (every unit), outliers, or limits (the drawing grid)."),
         title: str = typer.Option(None, "--title", help="Chart title."),
         fmt: str = typer.Option(None, "--format", help="table, csv, json, xlsx, svg or png (default: table, or from --output)."),
         output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
-        """Funnel plot: which units lie outside the 95% and 99.8% limits, allowing for over-dispersion."""
+        """Funnel plot: which units lie outside the 95% and 99.8% limits, allowing for over-dispersion.
+
+        National and total rows (TOTAL, England) are left out; values, limits and the chart's axis
+        share one unit (--per).
+        """
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format, write_table
         from nhs_oversight.sources.funnel_input import read_funnel_input
-        from nhs_oversight.stats.funnel import funnel
+        from nhs_oversight.stats.funnel import (
+            default_per,
+            funnel,
+            in_units,
+            outlier_side,
+            unit_words,
+        )
 
         fmt = infer_format(output, fmt)
         if show not in ("points", "outliers", "limits"):
@@ -43,21 +59,35 @@ def register(app: typer.Typer) -> None:
             if expected is None:
                 raise OptionError("--shmi applies to standardised ratios: give --expected")
             scale, robust = "log", "truncate"
-        labels, o, m, missing = read_funnel_input(file, numerator, denominator, expected, label)
+        if better is not None and better not in ("higher", "lower"):
+            raise OptionError(f"--better {better!r}: choose higher or lower")
+        totals: list[str] = []
+        labels, o, m, missing = read_funnel_input(file, numerator, denominator, expected, label, where=where, left_out=totals)
+        notes = [f"left out {len(totals)} national or total row(s): {', '.join(totals)}"] if totals else []
         if missing:
-            warn([missing.summary() + "; those units are left out"])
+            notes.append(missing.summary() + "; those units are left out")
+        warn(notes)
         result = funnel(
             o, m if denominator else None, expected=m if expected else None, labels=labels, target=target,
             limits=limits, overdispersion=overdispersion, scale=scale, robust=robust,
             shmi_rounding=shmi,
         )
-        meta = {**result.meta, "source": str(file), "numerator": numerator, "denominator": denominator or expected}
+        per = default_per(result.meta["kind"]) if per is None else per
+        meta = {**result.meta, "source": str(file), "numerator": numerator, "denominator": denominator or expected,
+                "where": list(where or []), "left_out_totals": totals, "per": per, "unit": unit_words(result.meta["kind"], per),
+                "better": better}
         if fmt in CHART_FORMATS:
             from nhs_oversight.render.funnel_chart import funnel_chart, save_chart
 
-            chart = funnel_chart(result, title=title or f"{numerator} / {denominator or expected} by {label} ({file.name})")
+            chart = funnel_chart(result, title=title or f"{numerator} / {denominator or expected} by {label} ({file.name})", per=per, better=better)
             emit(save_chart(chart, fmt, output), output)
             return
-        table = {"points": result.points, "outliers": result.outliers, "limits": result.limits}[show]
+        if show == "limits":
+            table = in_units(result.limits, per)
+        else:
+            points = in_units(result.points, per)
+            points.insert(points.columns.get_loc("value") + 1, "unit", meta["unit"])
+            points.insert(points.columns.get_loc("band") + 1, "side", outlier_side(points["band_code"], better))
+            table = points if show == "points" else points.loc[result.outliers.index]
         table = table.drop(columns=["band_code"], errors="ignore")
         emit(write_table(table, fmt, output, sheet_name=f"funnel {show}", meta=meta), output)

@@ -6,13 +6,36 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit
+
+
+def warn_notes(notes: list[str]) -> None:
+    """The history's notes on stderr, unless --quiet."""
+    from nhs_oversight.commands.verbosity import level
+
+    if level() != "quiet":
+        for n in notes:
+            typer.echo(f"note: {n}", err=True)
+
+
+def _names(framework: str) -> dict[str, str]:
+    """Metric names of the framework's codes and of the derived metrics' definitions."""
+    from nhs_oversight import api
+    from nhs_oversight.derive.catalog import definitions
+    from nhs_oversight.history_names import metric_names
+
+    derived: dict[str, str] = {}
+    for d in definitions():
+        derived.setdefault(d.metric_id, d.name)
+    return metric_names(api.load_framework(framework), derived)
 
 
 def register(app: typer.Typer) -> None:
     @app.command("history")
     def history(
-        org: str = typer.Argument(None, show_default=False, help="Organisation (ODS) code, e.g. RWY."),
+        org_arg: str = typer.Argument(None, metavar="[ORG]", show_default=False, help="Organisation (ODS) code, e.g. RWY (or give --org)."),
+        org: str = typer.Option(None, "--org", help="Organisation (ODS) code, e.g. RWY."),
         db: Path = typer.Option(None, "--db", help="History database file (default: history.duckdb in your user data folder)."),
         metric: list[str] = typer.Option(None, "--metric", "-m", help="Only this metric (repeat for several)."),
         fmt: str = typer.Option(None, "--format", help="table, csv, json, xlsx or parquet (default: table, or from --output)."),
@@ -20,6 +43,9 @@ def register(app: typer.Typer) -> None:
         wide: bool = typer.Option(False, "--wide", help="One row per metric and source, one column per quarter."),
         allow_partial: bool = typer.Option(False, "--allow-partial", help="Keep derived quarters lacking months."),
         list_files: bool = typer.Option(False, "--files", help="List the files loaded into the database instead."),
+        framework: str = opt.FRAMEWORK,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """List a trust's metrics over quarters: derived from raw files and as published.
 
@@ -29,9 +55,13 @@ def register(app: typer.Typer) -> None:
         """
         from nhs_oversight import history as hist
         from nhs_oversight.errors import OptionError
+        from nhs_oversight.history_names import for_screen, named
         from nhs_oversight.render.output import infer_format, write_table
 
         fmt = infer_format(output, fmt)
+        if org and org_arg and org.upper() != org_arg.upper():
+            raise OptionError(f"give one organisation, not {org_arg} and --org {org}")
+        org = org or org_arg
         if list_files:
             table = hist.files(db)
             for c in ("first_period", "last_period", "loaded_at"):
@@ -41,8 +71,7 @@ def register(app: typer.Typer) -> None:
         if not org:
             raise OptionError("give an organisation code (e.g. RWY), or --files")
         table, notes = hist.org_history(org, db, metric, allow_partial)
-        for n in notes:
-            typer.echo(f"note: {n}", err=True)
+        warn_notes(notes)
         if table.empty:
             raise OptionError(f"nothing for {org.upper()} in the history database")
         if wide:
@@ -52,4 +81,7 @@ def register(app: typer.Typer) -> None:
             table = table.pivot_table(index=["metric_id", "source"], columns="period", values="value", aggfunc="first")
             table = table.reindex(columns=quarters).reset_index()
             table.columns.name = None
+        table = named(table, _names(framework))
+        if fmt == "table":
+            table = for_screen(table)
         emit(write_table(table, fmt, output, sheet_name=org.upper()), output)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
 
 
@@ -15,6 +16,8 @@ def register(app: typer.Typer) -> None:
         files: list[Path] = typer.Argument(..., show_default=False, help="Raw CSV files (A&E monthly, RTT, Cancer Waiting Times, beds sitrep, ODS etr) and published NOF data CSVs."),
         db: Path = typer.Option(None, "--db", help="History database file (default: history.duckdb in your user data folder)."),
         fmt: str = typer.Option("table", "--format", help="table, csv or json summary of what was loaded."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Load raw files into the history database: idempotent and all-or-nothing.
 

@@ -64,6 +64,8 @@ def register(app: typer.Typer) -> None:
         synthetic: bool = SYNTHETIC_PAIR,
         quarter: str = opt.QUARTER,
         organisations: list[Path] = opt.ORGANISATIONS,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Segment movement between the previous quarter (--previous FILES) and this one (FILES).
 

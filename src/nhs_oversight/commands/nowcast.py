@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(None, "--format", help="table, csv, json or xlsx."),
         output: Path = opt.OUTPUT,
         status_output: Path = typer.Option(None, "--status-output", help="Also write the per-trust, per-metric status (derived / carried forward / missing) as CSV."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Score and segment a quarter from derived metrics plus the latest published values.
 
@@ -60,6 +62,7 @@ def register(app: typer.Typer) -> None:
         warn(a.warnings)
         if status_output:
             write_table(result.status, "csv", status_output)
+            emit(None, status_output)
         lines = checked.lines()
         if fmt == "table":
             text = board_text(result.board, result.by_metric, lines, q, latest.period or "published quarter")

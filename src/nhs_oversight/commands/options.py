@@ -29,6 +29,26 @@ ORGANISATIONS = typer.Option(
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (format from --format or the suffix).")
 
 
+def _say_all(value: bool) -> bool:
+    if value:
+        from nhs_oversight.commands.verbosity import set_level
+
+        set_level("verbose")
+    return value
+
+
+def _say_nothing(value: bool) -> bool:
+    if value:
+        from nhs_oversight.commands.verbosity import set_level
+
+        set_level("quiet")
+    return value
+
+
+VERBOSE = typer.Option(False, "--verbose", callback=_say_all, help="Print every note on the input in full (stand-ins, cut points), not one summary line.")
+QUIET = typer.Option(False, "--quiet", callback=_say_nothing, help="Print no notes or warnings on stderr; errors still show.")
+
+
 def load(
     files: list[Path] | None,
     framework: str,

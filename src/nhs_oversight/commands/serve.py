@@ -8,11 +8,12 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import warn
+from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 PREVIOUS = typer.Option(None, "--previous", help="Last quarter's files, for movement since last quarter (repeat for several files).")
 DB = typer.Option(None, "--db", help="History database (from `oversight ingest`): SPC icons on trust pages, funnel plots on metric pages.")
-DRAWS = typer.Option(500, "--draws", min=1, max=100_000, help="Draws of the uncertainty simulation (segment stability, plausible ranks).")
-SEED = typer.Option(20250401, "--seed", help="Random seed of the uncertainty simulation.")
+DRAWS = typer.Option(UNCERTAINTY_DRAWS, "--draws", min=1, max=100_000, help="Draws of the uncertainty simulation (segment stability, plausible ranks); the same default everywhere.")
+SEED = typer.Option(UNCERTAINTY_SEED, "--seed", help="Random seed of the uncertainty simulation; the same default everywhere.")
 
 
 def site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations=None):
@@ -57,6 +58,8 @@ def register(app: typer.Typer) -> None:
         organisations: list[Path] = opt.ORGANISATIONS,
         draws: int = DRAWS,
         seed: int = SEED,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Serve the dashboard: overview, league table, trust, metric and comparison pages.
 

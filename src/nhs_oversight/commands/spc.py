@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.commands import options as opt
+
 CHARTS = ("svg", "png")
 
 
@@ -36,6 +38,8 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
         title: str | None = typer.Option(None, "--title", help="Chart title."),
         columns: int = typer.Option(2, "--columns", help="Charts per row in a chart grid."),
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Statistical process control (XmR, Making Data Count rules) for each series of a CSV.
 

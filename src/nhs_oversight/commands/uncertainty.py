@@ -8,6 +8,7 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import choose_format, emit, warn
+from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -19,8 +20,8 @@ def register(app: typer.Typer) -> None:
         framework: str = opt.FRAMEWORK,
         cutpoints: str = opt.CUTPOINTS,
         recompute_all: bool = opt.RECOMPUTE_ALL,
-        draws: int = typer.Option(2000, "--draws", help="Monte Carlo draws (2000: probabilities to about ±0.02)."),
-        seed: int = typer.Option(1, "--seed", help="Random seed; the same seed gives the same result."),
+        draws: int = typer.Option(UNCERTAINTY_DRAWS, "--draws", help="Monte Carlo draws (2000: probabilities to about ±0.02)."),
+        seed: int = typer.Option(UNCERTAINTY_SEED, "--seed", help="Random seed; the same seed gives the same result (the dashboard, report and briefing use the same default)."),
         method: str = typer.Option("auto", "--method", help="auto, bootstrap (each trust's metric scores) or sampling (needs --counts)."),
         counts: Path = typer.Option(None, "--counts", help="CSV of org_code, metric_id, numerator, denominator for the sampling method."),
         stable: float = typer.Option(0.90, "--stable", help="Label 'stable' when P(same segment) is at least this."),
@@ -30,6 +31,8 @@ def register(app: typer.Typer) -> None:
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Probability of each segment, stability label, likely range of average score and of rank.
 

@@ -24,6 +24,8 @@ def register(app: typer.Typer) -> None:
         show: int = typer.Option(20, "--show", help="Mismatches to list in the table (all are in JSON)."),
         quarter: str = opt.QUARTER,
         organisations: list[Path] = opt.ORGANISATIONS,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Conformance: recompute every published figure and report match rates.
 

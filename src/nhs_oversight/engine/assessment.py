@@ -96,6 +96,8 @@ class Assessment:
             meta["organisation_reference"] = self.inputs.reference
         if self.notes:
             meta["notes"] = list(self.notes)
+        if self.warnings:
+            meta["warnings"] = list(self.warnings)  # in full: the terminal shows one summary line
         if self.label:
             meta["dataset"] = self.label
         if self.framework.provisional:

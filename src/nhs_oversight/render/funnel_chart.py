@@ -1,8 +1,11 @@
 """Funnel plot charts (Vega-Lite via Altair, rendered offline to SVG or PNG by vl-convert).
 
-The renderer only draws what :class:`~nhs_oversight.stats.funnel.FunnelResult` holds. Colours
-avoid red and green (a funnel has no target to pass or fail): grey inside the 95 % limits, warm
-yellow between 95 % and 99.8 %, purple beyond 99.8 %; limits in NHS blue.
+The renderer only draws what :class:`~nhs_oversight.stats.funnel.FunnelResult` holds, with the
+axis in the same unit as the table (``per``: percentages for proportions by default). Colours
+avoid red and green (a funnel has no target to pass or fail): grey inside the 95 % limits; units
+outside them in blues on the favourable side and in warm yellow and purple on the unfavourable
+side, the darker colour beyond 99.8 %. Without a favourable direction the sides are just low
+(blues) and high (yellow, purple). Limits in NHS blue.
 """
 
 from __future__ import annotations
@@ -15,26 +18,36 @@ import pandas as pd
 from nhs_oversight.errors import OptionError
 from nhs_oversight.render.palette import (
     NHS_BLUE,
+    NHS_DARK_BLUE,
     NHS_DARK_GREY,
+    NHS_LIGHT_BLUE,
     NHS_MID_GREY,
     NHS_PURPLE,
     NHS_WARM_YELLOW,
 )
 from nhs_oversight.render.svg import accessible_svg
 
-SEVERITY_COLOURS = {
-    "inside 95%": NHS_MID_GREY,
-    "between 95% and 99.8%": NHS_WARM_YELLOW,
-    "beyond 99.8%": NHS_PURPLE,
-}
+INSIDE = "inside 95% limits"
 
 
-def _severity(band: str) -> str:
-    if band.startswith("between"):
-        return "between 95% and 99.8%"
-    if band.startswith("beyond"):
-        return "beyond 99.8%"
-    return "inside 95%"
+def positions(band_codes: Any, better: str | None) -> tuple[list[str], dict[str, str]]:
+    """Each point's legend entry and the colour of every entry, favourable apart from unfavourable."""
+    from nhs_oversight.stats.funnel import outlier_side
+
+    sides = outlier_side(band_codes, better)
+    good, bad = ("favourable", "unfavourable") if better else ("low", "high")
+    words = {"favourable": "better", "unfavourable": "worse", "low": "below", "high": "above"}
+    colours = {
+        INSIDE: NHS_MID_GREY,
+        f"{words[good]} (95%)": NHS_LIGHT_BLUE,
+        f"{words[good]} (99.8%)": NHS_DARK_BLUE,
+        f"{words[bad]} (95%)": NHS_WARM_YELLOW,
+        f"{words[bad]} (99.8%)": NHS_PURPLE,
+    }
+    out = []
+    for side, b in zip(sides, band_codes, strict=True):
+        out.append(INSIDE if side == "inside" else f"{words[side]} ({'99.8' if abs(int(b)) == 2 else '95'}%)")
+    return out, colours
 
 
 def funnel_chart(
@@ -44,6 +57,8 @@ def funnel_chart(
     value_label: str | None = None,
     precision_label: str | None = None,
     percent: bool | None = None,
+    per: float | None = None,
+    better: str | None = None,
     label_outliers: bool = True,
     width: int = 640,
     height: int = 400,
@@ -53,22 +68,29 @@ def funnel_chart(
     Parameters
     ----------
     result : FunnelResult
-    percent : show proportions as percentages (default: yes for proportions).
+    per : the unit of the value axis (100: percentages, the default for proportions; 1 for ratios).
+    percent : earlier switch for ``per=100`` (True) or ``per=1`` (False).
+    better : ``higher`` or ``lower`` when one direction is favourable; outliers are coloured by side.
     label_outliers : write the labels of units beyond the 95 % limits.
     """
     import altair as alt
 
+    from nhs_oversight.stats.funnel import default_per, unit_words
+
     meta = result.meta
     kind = meta["kind"]
-    percent = (kind == "proportion") if percent is None else percent
-    k = 100.0 if percent else 1.0
+    if per is None:
+        per = default_per(kind) if percent is None else (100.0 if percent else 1.0)
+    k = float(per)
+    unit = unit_words(kind, k)
     prec_col = "denominator" if kind == "proportion" else "expected"
-    value_label = value_label or ("Percentage" if percent else ("Proportion" if kind == "proportion" else "Observed / expected"))
+    default_label = {"%": "Percentage", "proportion": "Proportion", "ratio": "Observed / expected"}.get(unit, f"Rate {unit}")
+    value_label = value_label or default_label
     precision_label = precision_label or ("Denominator" if kind == "proportion" else "Expected count")
 
     pts = result.points.copy()
     pts["shown_value"] = pts["value"] * k
-    pts["severity"] = [_severity(b) for b in pts["band"]]
+    pts["severity"], colours = positions(pts["band_code"], better)
     lim = result.limits
     lines = []
     for col, name, dash in (("lcl95", "95% limits", [6, 4]), ("ucl95", "95% limits", [6, 4]),
@@ -85,11 +107,11 @@ def funnel_chart(
                                   scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 4], [1, 0]])),
     )
     target_layer = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=NHS_DARK_GREY, strokeWidth=1).encode(y="target:Q")
-    domain = list(SEVERITY_COLOURS)
+    domain = [d for d in colours if d == INSIDE or d in set(pts["severity"])]
     point_layer = alt.Chart(pts).mark_circle(size=60, opacity=0.9, stroke=NHS_DARK_GREY, strokeWidth=0.5).encode(
         x=alt.X(f"{prec_col}:Q", title=precision_label),
         y=alt.Y("shown_value:Q", title=value_label),
-        color=alt.Color("severity:N", title="Position", scale=alt.Scale(domain=domain, range=[SEVERITY_COLOURS[d] for d in domain])),
+        color=alt.Color("severity:N", title="Position", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain])),
         tooltip=[alt.Tooltip("label:N", title="Unit"), alt.Tooltip("shown_value:Q", title=value_label, format=".3g"),
                  alt.Tooltip(f"{prec_col}:Q", title=precision_label, format=",.0f"), alt.Tooltip("band:N", title="Band"),
                  alt.Tooltip("z_adjusted:Q", title="z (adjusted)", format=".2f")],
@@ -102,9 +124,10 @@ def funnel_chart(
     n_out = int((pts["band_code"] != 0).sum())
     n_998 = int((pts["band_code"].abs() == 2).sum())
     description = (
-        f"{title}. Funnel plot of {len(pts)} units, target {target:.3g}{'%' if percent else ''}. "
+        f"{title}. Funnel plot of {len(pts)} units, target {target:.3g}{'%' if unit == '%' else '' if per == 1 else ' ' + unit}. "
         f"{n_out} outside the 95% limits, {n_998} outside the 99.8% limits"
         + (f": {', '.join(map(str, outl['label'].head(10)))}" if n_out else "")
+        + (f". Of those, {sum(x.startswith('better') for x in pts['severity'])} on the favourable side" if better and n_out else "")
         + f". Method: {meta['method']}."
     )
     subtitle = f"{meta['method']}; phi = {result.phi:.3g}, tau\u00b2 = {result.tau2:.3g}"

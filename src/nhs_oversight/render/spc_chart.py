@@ -2,7 +2,9 @@
 
 Grey common-cause points, blue improvement, orange concern, purple neutral; solid mean, dashed
 process limits, a red dashed target (red only ever means the target); the variation and
-assurance icons beside each chart; a text alternative built from the summary wording.
+assurance icons beside each chart, only where the latest run has enough consecutive points for
+limits (otherwise the plain values and a note); a missing period breaks the line, so a gap is
+drawn as a gap; a text alternative built from the summary wording.
 The renderer draws columns computed by :mod:`nhs_oversight.stats.spc`; it computes nothing.
 """
 
@@ -11,11 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import OptionError
 from nhs_oversight.render.icons import icon_data_uri
 from nhs_oversight.render.svg import accessible_svg
+from nhs_oversight.stats.spc.gaps import MIN_POINTS_FOR_ICONS
 
 #: Point colours (NHSRplotthedots / Making Data Count defaults).
 POINT_COLOURS = {
@@ -59,7 +63,11 @@ def _x_encoding(alt: Any, date: str, dtype: Any, title: str) -> Any:
 def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, value_title: str,
            width: int, height: int) -> Any:
     reason = pts["reason"].astype(str)
+    gap = pts["gap_before"].to_numpy(dtype=bool) if "gap_before" in pts else np.zeros(len(pts), dtype=bool)
+    run = np.cumsum(gap)  # lines join points only within an unbroken run: a gap is drawn as a gap
     data = pts.assign(
+        run=run,
+        piece=[f"{g}-{r}" for g, r in zip(pts["rebase_group"], run, strict=True)],
         point_type=pts["point_type"].astype(str),
         point_name=pts["point_type"].astype(str).map(POINT_NAMES),
         reason_text=reason.where(reason != "", "common cause"),
@@ -83,15 +91,17 @@ def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, va
         alt.Tooltip("upl:Q", title="upper limit", format=",.4~g"),
     ]
     layers = [
-        base.mark_line(color=LINE_COLOUR, strokeWidth=1.5).encode(x=x, y=alt.Y("value:Q", title=value_title, scale=y_scale)),
-        base.mark_line(color=MEAN_COLOUR, strokeWidth=1.2).encode(x=x, y="mean:Q", detail="rebase_group:N"),
+        base.mark_line(color=LINE_COLOUR, strokeWidth=1.5).encode(
+            x=x, y=alt.Y("value:Q", title=value_title, scale=y_scale), detail="run:N"),
+        base.mark_line(color=MEAN_COLOUR, strokeWidth=1.2).encode(x=x, y="mean:Q", detail="piece:N"),
     ]
-    has_limits = not pts["no_variation"].all()
+    enough = int(pts["consecutive"].iloc[-1]) >= MIN_POINTS_FOR_ICONS if "consecutive" in pts else True
+    has_limits = enough and not pts["no_variation"].all()
     if has_limits:
         for col in ("lpl", "upl"):
             layers.append(
                 base.mark_line(color=LIMIT_COLOUR, strokeDash=[5, 4], strokeWidth=1.2).encode(
-                    x=x, y=f"{col}:Q", detail="rebase_group:N"
+                    x=x, y=f"{col}:Q", detail="piece:N"
                 )
             )
     if pts["target"].notna().any():
@@ -105,6 +115,10 @@ def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, va
         title=alt.Title(title, subtitle=subtitle, anchor="start", fontSize=13, subtitleFontSize=10,
                         subtitleColor="#425563"),
     )
+    if not enough:
+        note = alt.Chart(pd.DataFrame({"text": ["No icons:", "too few", "consecutive", "points"], "slot": range(4)})).mark_text(
+            align="left", fontSize=10, color="#425563", font=FONT).encode(y=alt.Y("slot:O", axis=None), text="text:N")
+        return alt.hconcat(chart, note.properties(width=70, height=110), spacing=4)
     icons = pd.DataFrame(
         {
             "slot": [0, 1],

@@ -476,3 +476,52 @@ def _describe(kind: str, limits: str, od: str, applied: bool, scale: str, robust
     if not applied:
         return f"{base}; {how} from {robust_words} z-scores found no over-dispersion, so none applied"
     return f"{how} from {robust_words} z-scores; limits at 95% and 99.8%"
+
+
+# --------------------------------------------------------------------------- presentation
+
+#: Columns of ``FunnelResult.points`` (and the limits grid) that are on the scale of the value.
+VALUE_COLUMNS = ("value", "target", *LIMIT_COLUMNS, *(f"{c}_unadjusted" for c in LIMIT_COLUMNS))
+BETTER = ("higher", "lower")
+
+
+def default_per(kind: str) -> float:
+    """Proportions as percentages (per 100), ratios as ratios (per 1)."""
+    return 100.0 if kind == "proportion" else 1.0
+
+
+def unit_words(kind: str, per: float) -> str:
+    """How a value is read: ``%``, ``per 1,000``, ``proportion`` or ``ratio``."""
+    if per == 1:
+        return "proportion" if kind == "proportion" else "ratio"
+    if per == 100 and kind == "proportion":
+        return "%"
+    return f"per {per:,g}"
+
+
+def in_units(table: pd.DataFrame, per: float) -> pd.DataFrame:
+    """The table with every value-scale column multiplied by ``per``: the chart's axis unit."""
+    if not per > 0:
+        raise OptionError(f"--per must be a positive number, not {per:g}")
+    out = table.copy()
+    for c in VALUE_COLUMNS:
+        if c in out.columns:
+            out[c] = out[c] * per
+    return out
+
+
+def outlier_side(band_codes: Any, better: str | None = None) -> list[str]:
+    """Each unit's side of the limits: ``inside``, or for a unit outside the 95 % limits
+    ``favourable`` / ``unfavourable`` when ``better`` (``higher`` or ``lower``) says which way is
+    good, else plainly ``high`` / ``low``."""
+    if better not in (None, *BETTER):
+        raise OptionError(f"--better {better!r}: choose higher or lower")
+    out = []
+    for b in np.asarray(band_codes, dtype=int):
+        if b == 0:
+            out.append("inside")
+        elif better is None:
+            out.append("high" if b > 0 else "low")
+        else:
+            out.append("favourable" if (b > 0) == (better == "higher") else "unfavourable")
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OptionError
 from nhs_oversight.uncertainty.bootstrap import bootstrap_averages, score_sets
@@ -25,8 +26,8 @@ MAX_DRAWS = 1_000_000
 
 def simulate(
     assessment: Assessment,
-    draws: int = 2000,
-    seed: int = 1,
+    draws: int = UNCERTAINTY_DRAWS,
+    seed: int = UNCERTAINTY_SEED,
     method: str = "auto",
     labels: Labels | None = None,
     counts: pd.DataFrame | None = None,

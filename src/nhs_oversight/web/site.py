@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OversightError
 from nhs_oversight.tabulate import has_icbs
@@ -31,11 +32,12 @@ log = logging.getLogger("nhs_oversight.web")
 class SiteOptions:
     """Settings of the analyses run for the pages.
 
-    draws, seed : Monte Carlo draws and random seed of the uncertainty simulation.
+    draws, seed : Monte Carlo draws and random seed of the uncertainty simulation (the same
+        defaults as the command line and the briefing, so every surface shows the same ranges).
     """
 
-    draws: int = 500
-    seed: int = 20250401
+    draws: int = UNCERTAINTY_DRAWS
+    seed: int = UNCERTAINTY_SEED
 
 
 class Site:

@@ -8,7 +8,11 @@ from typing import Any
 import pandas as pd
 
 from nhs_oversight.errors import OptionError
+from nhs_oversight.stats.spc.gaps import MIN_POINTS_FOR_ICONS
 from nhs_oversight.stats.spc.icons import ASSURANCE_WORDS, VARIATION_WORDS
+
+#: What is said instead of the icons' words when a series is too short for limits.
+TOO_FEW = "Too few consecutive points for control limits: no icon"
 
 
 def format_number(v: float) -> str:
@@ -29,6 +33,16 @@ def format_date(d: Any) -> str:
     return str(d)
 
 
+def _too_few(row: pd.Series, min_points: int) -> str:
+    run = int(row["consecutive"])
+    text = f"Latest value {format_number(row['latest_value'])} ({format_date(row['latest_date'])}). "
+    text += (f"Only {run} consecutive point{'s' if run != 1 else ''}"
+             + (f" since a gap (of {int(row['points_total'])} in all)" if row["gaps"] else "")
+             + f": Making Data Count needs {min_points} for control limits, so the values are shown without "
+             "variation or assurance icons.")
+    return text
+
+
 def _sentence(row: pd.Series) -> str:
     text = f"Latest value {format_number(row['latest_value'])} ({format_date(row['latest_date'])}): "
     text += VARIATION_WORDS[row["variation_icon"]][0].lower() + VARIATION_WORDS[row["variation_icon"]][1:]
@@ -46,7 +60,7 @@ def _sentence(row: pd.Series) -> str:
     return text
 
 
-def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
+def spc_summary(points: pd.DataFrame, min_points: int = MIN_POINTS_FOR_ICONS) -> pd.DataFrame:
     """Summarise each series of an :func:`~nhs_oversight.stats.spc.spc` result by its latest point.
 
     Parameters
@@ -60,8 +74,13 @@ def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
         One row per series: group columns, ``latest_date``, ``latest_value``, ``points`` (in the
         latest period), ``mean``, ``lpl``, ``upl``, ``special_cause``, ``reason``,
         ``improvement``, ``variation_icon``, ``variation``, ``target``, ``assurance``,
-        ``assurance_icon``, ``assurance_text``, ``trial_limits``, ``no_variation`` and
-        ``summary`` (one sentence).
+        ``assurance_icon``, ``assurance_text``, ``trial_limits``, ``no_variation``,
+        ``consecutive`` (points in the latest unbroken run), ``gaps`` (missing periods in the
+        series), ``icons`` (whether the icons may be shown) and ``summary`` (one sentence).
+
+        Icons are given only where the latest run has ``min_points`` consecutive points (the
+        Making Data Count minimum, 13); otherwise the icon columns are empty and the sentence
+        says why, so a page shows the plain values with that note.
     """
     meta = points.attrs.get("spc")
     if not meta:
@@ -79,7 +98,19 @@ def spc_summary(points: pd.DataFrame) -> pd.DataFrame:
     out["assurance_text"] = last["assurance"].map(ASSURANCE_WORDS)
     out["trial_limits"] = last["trial_limits"]
     out["no_variation"] = last["no_variation"]
-    out["summary"] = [_sentence(r) for _, r in out.iterrows()]
+    out["consecutive"] = last["consecutive"] if "consecutive" in last else last["points"]
+    gaps = points.groupby(keys, sort=False)["gap_before"].sum() if keys and "gap_before" in points else None
+    if gaps is not None:
+        out["gaps"] = [int(gaps.loc[tuple(r) if len(keys) > 1 else r[0]]) for r in last[keys].itertuples(index=False, name=None)]
+    else:
+        out["gaps"] = int(points["gap_before"].sum()) if "gap_before" in points else 0
+    out["points_total"] = (points.groupby(keys, sort=False).size().to_numpy() if keys else len(points))
+    out["icons"] = out["consecutive"] >= min_points
+    out["summary"] = [_sentence(r) if r["icons"] else _too_few(r, min_points) for _, r in out.iterrows()]
+    for col in ("variation_icon", "assurance_icon"):
+        out[col] = out[col].astype(object).where(out["icons"], None)
+    out["variation"] = out["variation"].astype(object).where(out["icons"], TOO_FEW)
+    out["assurance_text"] = out["assurance_text"].astype(object).where(out["icons"], TOO_FEW)
     out = out.reset_index(drop=True)
     out.attrs["spc"] = dict(meta)
     return out

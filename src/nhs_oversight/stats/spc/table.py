@@ -11,6 +11,7 @@ import pandas as pd
 from nhs_oversight.errors import InputError, OptionError
 from nhs_oversight.stats.spc import rules as R
 from nhs_oversight.stats.spc.engine import run_spc
+from nhs_oversight.stats.spc.gaps import consecutive_run, gap_before
 from nhs_oversight.stats.spc.icons import ASSURANCE, ASSURANCE_ICONS, VARIATION_ICONS
 from nhs_oversight.stats.spc.options import SpcOptions, direction_code
 from nhs_oversight.stats.spc.point_type import POINT_TYPES
@@ -128,7 +129,9 @@ def spc(
         ``improvement``, ``target``, ``rebase_group``, ``points``, ``mean``, ``amr``, ``lpl``,
         ``upl``, ``special_cause`` (the rule's label or ``"Common Cause"``), ``reason`` (the rule
         in words), ``point_type``, ``variation_icon`` and ``assurance``/``assurance_icon`` (for
-        the series, from its latest point), ``trial_limits``, ``no_variation``, ``in_baseline``.
+        the series, from its latest point), ``trial_limits``, ``no_variation``, ``in_baseline``, ``gap_before`` (a missing
+        period between this point and the last) and ``consecutive`` (points in the unbroken run
+        up to this one).
         ``attrs["spc"]`` records the method and options.
 
     Examples
@@ -254,6 +257,9 @@ def spc(
     out["trial_limits"] = res.trial_limits
     out["no_variation"] = res.no_variation
     out["in_baseline"] = res.in_baseline
+    gap = gap_before(out[date], new_series)
+    out["gap_before"] = gap
+    out["consecutive"] = consecutive_run(gap, new_series)
     out.attrs["spc"] = {
         "method": METHOD,
         **options.as_dict(),
