@@ -14,7 +14,7 @@ from web_support import field, synthetic_assessments, text_of
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
-    r = CliRunner().invoke(app, ["report", "--synthetic", "--output", str(out), "--trust", "Z00", "--trust", "z0c", "--draws", "50"],
+    r = CliRunner().invoke(app, ["report", "--synthetic", "--output", str(out), "--org", "Z00", "--org", "z0c", "--draws", "50"],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
     return out.read_text(encoding="utf-8")
@@ -63,7 +63,7 @@ def test_report_errors_leave_no_file(tmp_path, capsys):
     assert main(["report", "--synthetic", "--output", str(bad)]) == 2
     assert "give a .html or .xlsx file" in capsys.readouterr().err
     out = tmp_path / "r.html"
-    assert main(["report", "--synthetic", "--output", str(out), "--trust", "NOPE", "--draws", "20"]) == 2
+    assert main(["report", "--synthetic", "--output", str(out), "--org", "NOPE", "--draws", "20"]) == 2
     err = capsys.readouterr().err
     assert "NOPE" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not out.exists() and list(tmp_path.iterdir()) == []

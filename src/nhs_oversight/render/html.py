@@ -248,18 +248,19 @@ def render_page(page: dict[str, Any], links: Any | None = None, figs: dict[str, 
     return env.get_template("layout.html").render(body=BODIES[page["page"]], **context)
 
 
-def render_report(pages: list[dict[str, Any]], figs: list[dict[str, charts.Figure]], links: ReportLinks, meta: dict[str, Any]) -> str:
+def render_report(pages: list[dict[str, Any]], figs: list[dict[str, charts.Figure]], links: ReportLinks, meta: dict[str, Any],
+                  cover: dict[str, Any] | None = None) -> str:
     """One self-contained HTML file holding several page bodies."""
     env = environment()
     css = static_text("vendor/nhsuk-frontend/nhsuk-frontend.min.css") + "\n" + static_text("app.css") + "\n" + segment_css()
     sections = [{"page": p, "body": BODIES[p["page"]], "figs": f} for p, f in zip(pages, figs, strict=True)]
-    return env.get_template("report.html").render(sections=sections, meta=meta, links=links, css=css)
+    return env.get_template("report.html").render(sections=sections, meta=meta, links=links, css=css, cover=cover)
 
 
 def build_report(site: Any, trusts: list[str] | tuple[str, ...] = (), metrics: bool = True) -> str:
     """The self-contained HTML report of a :class:`~nhs_oversight.web.site.Site`.
 
-    Sections: overview, league table, method comparison (when available), metrics (each with
+    A cover (title, quarter, the month the data run to, segment counts), contents, then: overview, league table, method comparison (when available), metrics (each with
     its best and worst scores and chart), the trust pages asked for, and method and sources.
     """
     from nhs_oversight.web import views
@@ -290,4 +291,4 @@ def build_report(site: Any, trusts: list[str] | tuple[str, ...] = (), metrics: b
         if p["page"] == "metric" and p["funnel"]["available"]:
             extra["funnel"] = site.funnel(p["metric"]["id"])
         figs.append(figures(p, **extra))
-    return render_report(pages, figs, links, pages[0]["meta"])
+    return render_report(pages, figs, links, pages[0]["meta"], cover=views.cover(site, pages[0], codes))

@@ -386,6 +386,20 @@ def method(site: Site) -> dict[str, Any]:
                  metrics=[metric_definition(site, m) for m in site.metric_ids])
 
 
+def cover(site: Site, overview_page: dict[str, Any], trusts: list[str]) -> dict[str, Any]:
+    """The report's cover: title, quarter, the month the data run to, and the overview's headline figures."""
+    from nhs_oversight.periods import Quarter
+
+    period = site.assessment.period
+    try:
+        data_to = f"{Quarter.parse(period).months[-1]:%B %Y}" if period else None
+    except Exception:  # a period the calendar cannot read is shown as it is
+        data_to = None
+    return _page(site, "cover", f"NHS Oversight Framework: {period or 'period not stated'}", anchor="cover",
+                 period=period, data_to=data_to, national=overview_page["national"],
+                 segment4_headline=overview_page["segment4_headline"], trusts=trusts)
+
+
 def api_docs(site: Site, endpoints: list[dict[str, Any]]) -> dict[str, Any]:
     """The page listing the JSON twins and table downloads (from the OpenAPI schema)."""
     return _page(site, "docs", "API and downloads", endpoints=endpoints)
