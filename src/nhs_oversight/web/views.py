@@ -311,13 +311,13 @@ def metric(site: Site, metric_id: str) -> dict[str, Any]:
 
 
 def mark_ties(rows: pd.DataFrame) -> pd.DataFrame:
-    """Add ``tied``: True where another organisation of the same ranked group has the same rank."""
+    """Add ``tied``: True where another organisation of the same scoring group has the same rank."""
     if "rank" not in rows.columns or rows.empty:
         return rows.assign(tied=False)
-    group = rows["trust_type"].where(rows.get("population", pd.Series("", index=rows.index)).astype(str) != "national", "national")
-    key = group.astype(str) + "|" + rows["rank"].astype(str)
-    counts = key.map(key[rows["rank"].notna()].value_counts())
-    return rows.assign(tied=(counts.fillna(0) > 1) & rows["rank"].notna())
+    key = rows["population"].astype(str) + "|" + rows["rank"].astype(str)
+    ranked = rows["rank"].notna()
+    counts = key.map(key[ranked].value_counts()).fillna(0)
+    return rows.assign(tied=(counts > 1) & ranked)
 
 
 def _funnel_dict(f: Any) -> dict[str, Any]:
