@@ -246,6 +246,8 @@ def test_metric_page_shows_ties_as_ties(client, site, metric_id):
     ("NOT FOUND: p is undefined", "Not published by NHS England: the reading chosen is the one that reproduces its published results: p is undefined"),
     ("CARRIED OVER from 2025/26", "Carried over from the 2025/26 method and assumed unchanged from 2025/26"),
     ("ranked within trust type", "ranked within trust type"),
+    ("Quantile method NOT FOUND: numpy 'linear'", "Quantile method (not published by NHS England: the reading chosen is the one "
+                                                  "that reproduces its published results): numpy 'linear'"),
 ])
 def test_evidence_in_plain_english(text, expected):
     assert plain(text) == expected

@@ -43,7 +43,11 @@ def plain(text: str | None) -> str:
     def kind(m: re.Match) -> str:
         words = KINDS[m.group(1)]
         where = _sources(m.group(2)) if m.group(2) else ""
-        return f"{words} ({where})" if where else words
+        text_ = f"{words} ({where})" if where else words
+        before = m.string[:m.start()]
+        if re.search(r"[A-Za-z0-9] $", before):  # mid-sentence ("Quantile method NOT FOUND: ..."): a bracket
+            return "(" + text_[0].lower() + text_[1:] + ")"
+        return text_
 
     def count(m: re.Match) -> str:  # 131/131 is a match count; 2025/26 is a year
         a, b = int(m.group(1)), int(m.group(2))
