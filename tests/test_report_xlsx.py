@@ -162,3 +162,14 @@ def test_every_sheet_prints_landscape_fitted_to_width_with_repeated_headers(pack
         assert area[0].endswith(f"!$A$1:{last}") if isinstance(area, list) else area.endswith(f"!$A$1:{last}"), (name, area)
     for name in DATA_SHEETS:
         assert pack[name].print_title_rows == "$1:$1", name  # the header row repeats on every printed page
+
+
+def test_every_sheet_with_codes_names_the_organisation(pack):
+    a, _ = synthetic_assessments()
+    names = dict(zip(a.summary["org_code"], a.summary["org_name"], strict=True))
+    for name in ("League table", "Metric scores", "Domains", "Uncertainty"):
+        ws = pack[name]
+        heads = [c.value for c in ws[1]]
+        code, org = heads.index("ODS code") + 1, heads.index("Organisation") + 1
+        for r in range(2, min(ws.max_row, 60) + 1):
+            assert ws.cell(r, org).value == names[ws.cell(r, code).value], name

@@ -148,10 +148,10 @@ def assessment_workbook(a: Assessment, path: str | Path, movement: Any = None, u
     tables["Cut points"] = _labelled(a, cutpoint_table(a))
     meta = method_meta(a)
     if movement is not None:
-        tables["Movement"] = _labelled(a, movement.movers)
+        tables["Movement"] = _labelled(a, with_names(a, movement.movers))
         meta["movement"] = f"final segments of {movement.previous_period} against {movement.current_period}"
     if uncertainty is not None:
-        tables["Uncertainty"] = _labelled(a, uncertainty.table)
+        tables["Uncertainty"] = _labelled(a, with_names(a, uncertainty.table))
         u = getattr(uncertainty, "meta", {}) or {}
         meta["uncertainty"] = f"{u.get('method_description', u.get('method', ''))}; {u.get('draws', '')} draws, seed {u.get('seed', '')}"
     cover = cover_rows(a, [*tables, "About"])
