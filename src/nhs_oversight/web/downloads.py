@@ -65,17 +65,38 @@ TABLES: dict[str, dict[str, Getter]] = {
     },
     "compare": {"who-moves": _at("result", "who_moves"), "transition": _at("result", "transition")},
     "method": {"cutpoints": _at("cutpoints"), "metrics": _at("metrics")},
+    "briefing": {},  # its tables are named after their sections: see briefing_tables
 }
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def briefing_tables(page: dict[str, Any]) -> dict[str, Getter]:
+    """The briefing's tables, named ``{section}-{n}`` (``where-1``, ``movers-1``...), as worded there."""
+    out: dict[str, Getter] = {}
+    b = page.get("briefing") or {}
+    for sec in b.get("sections", []) if b.get("available") else []:
+        n = 0
+        for block in sec["blocks"]:
+            if block.get("type") == "table":
+                n += 1
+                out[f"{sec['id']}-{n}"] = (lambda blk: lambda _page: {"columns": blk["columns"], "rows": blk["rows"]})(block)
+    return out
+
+
+def tables_of(page: dict[str, Any]) -> dict[str, Getter]:
+    """Every table a page offers for download: name -> where it is in the page's data."""
+    if page["page"] == "briefing":
+        return briefing_tables(page)
+    return TABLES.get(page["page"], {})
+
+
 def table_of(page: dict[str, Any], name: str) -> tuple[list[str], list[list[Any]]]:
     """The columns and rows of one table of a page; NotFound when the page has no such table."""
-    getter = TABLES.get(page["page"], {}).get(name)
+    getter = tables_of(page).get(name)
     data = getter(page) if getter else None
     if data is None:
-        offered = [n for n, g in TABLES.get(page["page"], {}).items() if g(page) is not None]
+        offered = [n for n, g in tables_of(page).items() if g(page) is not None]
         raise NotFound(f"this page has no table {name!r}; it offers {', '.join(offered) or 'none'}")
     if isinstance(data, dict) and "columns" in data and "rows" in data:
         return list(data["columns"]), [list(r) for r in data["rows"]]
