@@ -181,6 +181,9 @@ def test_report_cover_and_league_on_screen(browser, report_file):
     assert scroll <= inner
     wrap = p.evaluate("(() => { const w = document.querySelector('#league .oversight-table-wrap'); return [w.scrollWidth, w.clientWidth]; })()")
     assert wrap[0] <= wrap[1], f"the report's league table is cut off on screen: {wrap}"
+    cut = p.evaluate("[...document.querySelectorAll('.oversight-table-wrap')].filter(w => w.scrollWidth > w.clientWidth)"
+                     ".map(w => (w.closest('section') || {}).id + ': ' + (w.querySelector('caption') || {}).innerText)")
+    assert cut == [], f"on a 1366-wide screen, these tables of the report scroll sideways: {cut}"
     assert not axe(p)
     context.close()
 
@@ -197,6 +200,9 @@ def test_report_fits_a4_landscape_when_printed(browser, report_file):
                        " [...t.querySelectorAll('thead th')].filter(h => getComputedStyle(h).display === 'none').length]; })()")
     assert table[0] <= inner and table[1] <= table[2], f"printed, the league table is cut off on the right: {table}"
     assert table[3] == 0  # every column is printed
+    cut = p.evaluate("[...document.querySelectorAll('.oversight-table-wrap')].filter(w => w.scrollWidth > w.clientWidth)"
+                     ".map(w => (w.closest('section') || {}).id + ': ' + (w.querySelector('caption') || {}).innerText)")
+    assert cut == [], f"printed, these tables are cut off on the right: {cut}"
     assert p.evaluate("getComputedStyle(document.querySelector('.oversight-cover')).breakAfter") == "page"
     y = p.evaluate("document.querySelector('#league').getBoundingClientRect().top + scrollY")
     ARTIFACTS.mkdir(exist_ok=True)
