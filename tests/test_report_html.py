@@ -14,9 +14,10 @@ from web_support import field, synthetic_assessments, text_of
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
-    r = CliRunner().invoke(app, ["report", "--synthetic", "--output", str(out), "--trust", "Z00", "--trust", "z0c", "--draws", "50"],
+    r = CliRunner().invoke(app, ["report", "--synthetic", "--output", str(out), "--org", "Z00", "--org", "z0c", "--draws", "50"],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.output
+    assert f"wrote {out}" in r.output
     return out.read_text(encoding="utf-8")
 
 
@@ -63,9 +64,39 @@ def test_report_errors_leave_no_file(tmp_path, capsys):
     assert main(["report", "--synthetic", "--output", str(bad)]) == 2
     assert "give a .html or .xlsx file" in capsys.readouterr().err
     out = tmp_path / "r.html"
-    assert main(["report", "--synthetic", "--output", str(out), "--trust", "NOPE", "--draws", "20"]) == 2
+    assert main(["report", "--synthetic", "--output", str(out), "--org", "NOPE", "--draws", "20"]) == 2
     err = capsys.readouterr().err
     assert "NOPE" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not out.exists() and list(tmp_path.iterdir()) == []
     assert main(["report", "--output", str(out)]) == 2
     assert main(["report", "--synthetic", "--output", str(tmp_path / "missing" / "r.html")]) == 2
+
+
+def test_report_opens_on_a_cover(report):
+    a, _ = synthetic_assessments()
+    main_part = report.split('id="maincontent"')[1]
+    cover = main_part.split('class="oversight-cover"')[1].split("</nav>")[0]
+    assert main_part.index('class="oversight-cover"') < main_part.index("Contents of this report") < main_part.index('id="overview"')
+    assert field(cover, "period") == "2025/26 Q2" and field(cover, "data_to") == "September 2025"
+    assert field(cover, "organisations") == str(len(a.summary))
+    for k in range(1, 6):
+        m = re.search(rf'data-field="segment_{k}">(\d+)<', cover)
+        assert m and int(m.group(1)) == int((a.summary["final_segment"] == k).sum())
+    regions = a.summary.groupby("region")["final_segment"].apply(lambda s: (s == 4).mean())
+    assert f"{regions.idxmax()} has the largest share of trusts in segment 4" in text_of(cover)
+    assert 'href="#trust-Z00"' in cover and 'href="#trust-Z0C"' in cover
+
+
+def test_report_prints_a4_landscape(report):
+    assert re.search(r"@media print\s*\{\s*@page\s*\{\s*size:\s*A4 landscape", report)
+    assert "thead { display: table-header-group; }" in report  # table headers repeat on each printed page
+
+
+def test_report_has_no_search_or_downloads(report):
+    assert "/search" not in report and "/download/" not in report and 'id="site-search"' not in report
+
+
+def test_trust_option_is_now_org(tmp_path, capsys):
+    out = tmp_path / "r.html"
+    assert main(["report", "--synthetic", "--output", str(out), "--trust", "Z00", "--draws", "20"]) == 2
+    assert not out.exists()

@@ -28,7 +28,7 @@ def column(ws, title):
 
 
 def test_one_sheet_per_table_with_frozen_headers(pack):
-    assert pack.sheetnames == [*DATA_SHEETS, "About"]
+    assert pack.sheetnames == ["Cover", *DATA_SHEETS, "About"]
     for name in DATA_SHEETS:
         ws = pack[name]
         assert ws.freeze_panes == "A2", name
@@ -96,3 +96,80 @@ def test_uncertainty_and_movement_sheets(pack):
     for r in range(2, mv.max_row + 1):
         code = mv.cell(r, heads.index("ODS code") + 1).value
         assert mv.cell(r, heads.index("Segment before") + 1).value == before[code]
+
+
+def test_cover_sheet_states_quarter_data_date_and_segment_counts(pack):
+    a, _ = synthetic_assessments()
+    ws = pack["Cover"]
+    assert pack.sheetnames[0] == "Cover"
+    assert "2025/26 Q2" in ws.cell(1, 1).value and "SYNTHETIC" in ws.cell(1, 1).value
+    pairs = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1)}
+    assert pairs["Quarter"].value == "2025/26 Q2"
+    assert pairs["Data to"].value == "September 2025"  # Q2 of 2025/26 is July to September 2025
+    assert pairs["Organisations assessed"].value == len(a.summary) and pairs["Organisations assessed"].data_type == "n"
+    for k in range(1, 6):
+        cell = next(c for label, c in pairs.items() if str(label).startswith(f"Segment {k}"))
+        assert cell.data_type == "n" and cell.value == int((a.summary["final_segment"] == k).sum())
+    for name in DATA_SHEETS:
+        assert name in pairs, f"the cover does not list sheet {name}"
+
+
+def test_metric_names_sit_beside_codes(pack):
+    a, _ = synthetic_assessments()
+    ws = pack["Metric scores"]
+    heads = [c.value for c in ws[1]]
+    assert heads.index("Metric name") == heads.index("Metric") + 1
+    assert heads.index("Organisation") == heads.index("ODS code") + 1
+    names = {m.id: m.name for m in a.framework.metrics}
+    seen = set()
+    for r in range(2, ws.max_row + 1):
+        mid = ws.cell(r, heads.index("Metric") + 1).value
+        assert ws.cell(r, heads.index("Metric name") + 1).value == names[mid]
+        seen.add(mid)
+    assert seen == set(a.metrics["metric_id"])
+    d = pack["Domains"]
+    dheads = [c.value for c in d[1]]
+    assert dheads.index("Domain name") == dheads.index("Domain") + 1
+    assert {d.cell(r, dheads.index("Domain name") + 1).value for r in range(2, d.max_row + 1)} == {x.name for x in a.framework.domains if x.id in set(a.domains["domain"])}
+
+
+def test_numbers_are_number_cells(pack):
+    ws = pack["Metric scores"]
+    heads = [c.value for c in ws[1]]
+    for title in ("Value", "Score", "Rank", "Weight"):
+        cells = [ws.cell(r, heads.index(title) + 1) for r in range(2, ws.max_row + 1)]
+        filled = [c for c in cells if c.value is not None]
+        assert filled, title
+        assert all(c.data_type == "n" and isinstance(c.value, int | float) for c in filled), title
+    league = pack["League table"]
+    lheads = [c.value for c in league[1]]
+    for title in ("Average score", "Rank", "Final segment", "Metrics"):
+        assert all(league.cell(r, lheads.index(title) + 1).data_type == "n" for r in range(2, league.max_row + 1)), title
+
+
+def test_every_sheet_prints_landscape_fitted_to_width_with_repeated_headers(pack):
+    from openpyxl.utils import get_column_letter
+
+    for name in ["Cover", *DATA_SHEETS, "About"]:
+        ws = pack[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.page_setup.paperSize in (9, "9"), name  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.page_setup.fitToWidth in (1, "1", None) and ws.page_setup.fitToHeight in (0, "0"), name  # width absent = 1 page
+        area = ws.print_area
+        assert area, f"{name} has no print area"
+        last = f"${get_column_letter(ws.max_column)}${ws.max_row}"
+        assert area[0].endswith(f"!$A$1:{last}") if isinstance(area, list) else area.endswith(f"!$A$1:{last}"), (name, area)
+    for name in DATA_SHEETS:
+        assert pack[name].print_title_rows == "$1:$1", name  # the header row repeats on every printed page
+
+
+def test_every_sheet_with_codes_names_the_organisation(pack):
+    a, _ = synthetic_assessments()
+    names = dict(zip(a.summary["org_code"], a.summary["org_name"], strict=True))
+    for name in ("League table", "Metric scores", "Domains", "Uncertainty"):
+        ws = pack[name]
+        heads = [c.value for c in ws[1]]
+        code, org = heads.index("ODS code") + 1, heads.index("Organisation") + 1
+        for r in range(2, min(ws.max_row, 60) + 1):
+            assert ws.cell(r, org).value == names[ws.cell(r, code).value], name

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(..., "--output", "-o", help="report.html (one self-contained file) or pack.xlsx (the board pack)."),
         previous: list[Path] = PREVIOUS,
         db: Path = DB,
-        trusts: list[str] = typer.Option(None, "--trust", help="Add a trust's page to the HTML report, by ODS code (repeat for several)."),
+        orgs: list[str] = typer.Option(None, "--org", help="Add an organisation's page to the HTML report, by ODS code (repeat for several)."),
         no_metrics: bool = typer.Option(False, "--no-metrics", help="Leave the metric pages out of the HTML report."),
         framework: str = opt.FRAMEWORK,
         cutpoints: str = opt.CUTPOINTS,
@@ -33,9 +33,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the report of one quarter: HTML (the dashboard's pages in one file) or Excel.
 
-        The HTML file holds its styles and charts and makes no request: it can be emailed or
-        archived. The workbook has one sheet per table with frozen headers, number formats,
-        segment colours and a sheet on the method version and sources.
+        The HTML file opens on a cover (quarter, data date, segment counts), holds its styles and
+        charts, prints on A4 landscape and makes no request: it can be emailed or archived. The
+        workbook opens on a cover sheet, then one sheet per table with metric names beside codes,
+        number-typed cells, frozen and repeated header rows and landscape fit-to-width printing.
         """
         from nhs_oversight.commands.serve import site_from_options
         from nhs_oversight.errors import OptionError
@@ -46,14 +47,14 @@ def register(app: typer.Typer) -> None:
             raise OptionError(f"--output {output}: give a .html or .xlsx file")
         if not output.parent.is_dir() and str(output.parent):
             raise OptionError(f"output folder {str(output.parent)!r} does not exist")
-        if fmt == "xlsx" and (trusts or no_metrics):
-            raise OptionError("--trust and --no-metrics apply to the HTML report only")
+        if fmt == "xlsx" and (orgs or no_metrics):
+            raise OptionError("--org and --no-metrics apply to the HTML report only")
         site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations)
         warn(site.assessment.warnings)
         if fmt == "html":
             from nhs_oversight.render.html import build_report
 
-            atomic_write_text(output, build_report(site, trusts=trusts or (), metrics=not no_metrics))
+            atomic_write_text(output, build_report(site, trusts=orgs or (), metrics=not no_metrics))
         else:
             from nhs_oversight.render.workbook import assessment_workbook
             from nhs_oversight.web.extras import Unavailable

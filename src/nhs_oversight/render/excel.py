@@ -67,8 +67,13 @@ def write_workbook(
     about: str = "About",
     label: str | None = None,
     freeze_columns: dict[str, int] | None = None,
+    cover: list[tuple[str, Any]] | None = None,
+    cover_title: str = "Cover",
 ) -> Path:
-    """Write each table to its own sheet, then a sheet of ``meta`` with the segment legend.
+    """Write a cover sheet (when given), each table to its own sheet, then ``meta`` with the legend.
+
+    Every sheet prints on A4 landscape, fitted to the page width, with its header row repeated on
+    each printed page and the print area set to the table.
 
     Parameters
     ----------
@@ -78,6 +83,7 @@ def write_workbook(
     about : name of the last sheet.
     label : dataset label (e.g. ``SYNTHETIC``) printed in the header of every sheet.
     freeze_columns : sheet name -> number of leading columns to keep in view.
+    cover : (label, value) rows of the first sheet; numbers are written as numbers.
     """
     import xlsxwriter
 
@@ -99,6 +105,40 @@ def write_workbook(
             for k, c in SEGMENT_COLOURS.items()
         }
         used: set[str] = set()
+
+        def print_setup(ws: Any, last_row: int, last_col: int, repeat: bool = True) -> None:
+            ws.set_landscape()
+            ws.set_paper(9)  # A4
+            ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+            ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+            ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
+            if repeat:
+                ws.repeat_rows(0)
+
+        if cover:
+            ws = wb.add_worksheet(_sheet_name(cover_title, used))
+            title = wb.add_format({"bold": True, "font_size": 16, "font_color": NHS_BLUE})
+            key = wb.add_format({"bold": True, "valign": "top"})
+            wrap_ = wb.add_format({"text_wrap": True, "valign": "top", "align": "left"})
+            whole = wb.add_format({"num_format": "0", "align": "left"})
+            ws.set_column(0, 0, 34)
+            ws.set_column(1, 1, 90)
+            if label:
+                ws.set_header(f"&L&B{label} DATA&C{cover_title}")
+            r = 0
+            for k, v in cover:
+                if v is None and r == 0:
+                    ws.write_string(r, 0, str(k), title)
+                elif v is None:
+                    ws.write_string(r, 0, str(k), head)
+                elif isinstance(v, bool) or not isinstance(v, int | float):
+                    ws.write_string(r, 0, str(k), key)
+                    ws.write_string(r, 1, str(v), wrap_)
+                else:
+                    ws.write_string(r, 0, str(k), key)
+                    ws.write_number(r, 1, v, whole if float(v).is_integer() else None)
+                r += 1
+            print_setup(ws, r - 1, 1, repeat=False)
         for name, df in tables.items():
             ws = wb.add_worksheet(_sheet_name(name, used))
             if label:
@@ -126,6 +166,7 @@ def write_workbook(
             ws.freeze_panes(1, freeze_columns.get(name, 0))
             if len(df.columns):
                 ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+            print_setup(ws, len(df), len(df.columns) - 1)
         sheet = wb.add_worksheet(_sheet_name(about, used))
         if label:
             sheet.set_header(f"&L&B{label} DATA&C{about}")
@@ -143,6 +184,7 @@ def write_workbook(
             r += 1
             sheet.write(r, 0, f"Segment {k}", seg_fmt[k])
             sheet.write(r, 1, SEGMENT_LEGEND[k])
+        print_setup(sheet, r, 1, repeat=False)
         wb.close()
 
     return atomic_write(path, build)

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from nhs_oversight.render import charts
+from nhs_oversight.render import charts, evidence
 from nhs_oversight.render.excel import SEGMENT_LEGEND
 from nhs_oversight.render.palette import SEGMENT_COLOURS, SEGMENT_TEXT
 
@@ -33,6 +33,8 @@ BODIES = {
     "method": "bodies/method.html",
     "briefing": "bodies/briefing.html",
     "error": "bodies/error.html",
+    "docs": "bodies/docs.html",
+    "cover": "bodies/cover.html",
 }
 NAV = [("overview", "Overview"), ("league", "League table"), ("metrics", "Metrics"), ("compare", "Method comparison"),
        ("briefing", "Briefing"), ("method", "Method and sources")]
@@ -69,6 +71,19 @@ class AppLinks:
     def static(self, name: str) -> str:
         return "/static/" + name
 
+    def download(self, page: dict[str, Any], table: str, fmt: str) -> str | None:
+        """The download of one table of a page (with the league table's filters), or None."""
+        from nhs_oversight.web.downloads import path_of
+
+        base = path_of(page)
+        if base is None:
+            return None
+        query = page.get("query") if page["page"] == "league" else ({"b": page["choice"]} if page["page"] == "compare" and page.get("choice") else None)
+        return f"{base}/{quote(table, safe='')}.{fmt}" + ("?" + urlencode(query) if query else "")
+
+    def search(self) -> str | None:
+        return "/search"
+
 
 @dataclass
 class ReportLinks:
@@ -102,6 +117,12 @@ class ReportLinks:
         return None
 
     def static(self, name: str) -> None:
+        return None
+
+    def download(self, page: dict[str, Any], table: str, fmt: str) -> None:
+        return None
+
+    def search(self) -> None:
         return None
 
 
@@ -166,7 +187,8 @@ def environment():
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(fixed=fixed, number=number, percent=percent, with_unit=with_unit, yes_no=yes_no, signed=signed)
+    env.filters.update(fixed=fixed, number=number, percent=percent, with_unit=with_unit, yes_no=yes_no, signed=signed,
+                       plain_evidence=evidence.plain)
     env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon)
     return env
 
@@ -199,7 +221,12 @@ def _overview_figures(page: dict[str, Any]) -> dict[str, charts.Figure]:
 def _trust_figures(page: dict[str, Any]) -> dict[str, charts.Figure]:
     org = page["org"]
     cuts = page["cutpoints"]["overall"]["values"]
-    return {"position": charts.position(page["peers"], org["org_code"], cuts, org["trust_type_label"])}
+    figs = {"position": charts.position(page["peers"], org["org_code"], cuts, org["trust_type_label"])}
+    if len(page.get("segment_history") or []) > 1:
+        from nhs_oversight.render.history_chart import segment_history
+
+        figs["segment_history"] = segment_history(page["segment_history"], org["org_name"])
+    return figs
 
 
 def _metric_figures(page: dict[str, Any], funnel: Any = None) -> dict[str, charts.Figure]:
@@ -235,18 +262,19 @@ def render_page(page: dict[str, Any], links: Any | None = None, figs: dict[str, 
     return env.get_template("layout.html").render(body=BODIES[page["page"]], **context)
 
 
-def render_report(pages: list[dict[str, Any]], figs: list[dict[str, charts.Figure]], links: ReportLinks, meta: dict[str, Any]) -> str:
+def render_report(pages: list[dict[str, Any]], figs: list[dict[str, charts.Figure]], links: ReportLinks, meta: dict[str, Any],
+                  cover: dict[str, Any] | None = None) -> str:
     """One self-contained HTML file holding several page bodies."""
     env = environment()
     css = static_text("vendor/nhsuk-frontend/nhsuk-frontend.min.css") + "\n" + static_text("app.css") + "\n" + segment_css()
     sections = [{"page": p, "body": BODIES[p["page"]], "figs": f} for p, f in zip(pages, figs, strict=True)]
-    return env.get_template("report.html").render(sections=sections, meta=meta, links=links, css=css)
+    return env.get_template("report.html").render(sections=sections, meta=meta, links=links, css=css, cover=cover)
 
 
 def build_report(site: Any, trusts: list[str] | tuple[str, ...] = (), metrics: bool = True) -> str:
     """The self-contained HTML report of a :class:`~nhs_oversight.web.site.Site`.
 
-    Sections: overview, league table, method comparison (when available), metrics (each with
+    A cover (title, quarter, the month the data run to, segment counts), contents, then: overview, league table, method comparison (when available), metrics (each with
     its best and worst scores and chart), the trust pages asked for, and method and sources.
     """
     from nhs_oversight.web import views
@@ -277,4 +305,4 @@ def build_report(site: Any, trusts: list[str] | tuple[str, ...] = (), metrics: b
         if p["page"] == "metric" and p["funnel"]["available"]:
             extra["funnel"] = site.funnel(p["metric"]["id"])
         figs.append(figures(p, **extra))
-    return render_report(pages, figs, links, pages[0]["meta"])
+    return render_report(pages, figs, links, pages[0]["meta"], cover=views.cover(site, pages[0], codes))

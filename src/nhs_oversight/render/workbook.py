@@ -15,7 +15,7 @@ import pandas as pd
 
 from nhs_oversight import tabulate
 from nhs_oversight.engine import Assessment
-from nhs_oversight.render.excel import write_workbook
+from nhs_oversight.render.excel import SEGMENT_LEGEND, write_workbook
 from nhs_oversight.render.labels import with_labels
 
 #: Readable column titles of the board pack.
@@ -41,6 +41,7 @@ HEADERS = {
     "segment_before": "Segment before", "segment_after": "Segment after", "direction": "Direction",
     "average_before": "Average before", "average_after": "Average after", "rank_before": "Rank before", "rank_after": "Rank after",
     "reason": "Why", "metric_changes": "Largest score changes",
+    "metric_name": "Metric name", "domain_name": "Domain name", "tie_order": "Tie order",
 }
 
 
@@ -77,6 +78,61 @@ def segment_sheets(a: Assessment) -> dict[str, pd.DataFrame]:
     return sheets
 
 
+def with_names(a: Assessment, df: pd.DataFrame) -> pd.DataFrame:
+    """Organisation, metric and domain names beside their codes, so a sheet reads without a key."""
+    out = df.copy()
+    fw = a.framework
+    if "metric_id" in out.columns and "metric_name" not in out.columns:
+        names = {m.id: m.name for m in fw.metrics}
+        out.insert(out.columns.get_loc("metric_id") + 1, "metric_name", out["metric_id"].map(names))
+    if "domain" in out.columns and "domain_name" not in out.columns:
+        domains = {d.id: d.name for d in fw.domains}
+        out.insert(out.columns.get_loc("domain") + 1, "domain_name", out["domain"].map(domains))
+    if "org_code" in out.columns and "org_name" not in out.columns:
+        orgs = dict(zip(a.summary["org_code"], a.summary["org_name"], strict=True))
+        out.insert(out.columns.get_loc("org_code") + 1, "org_name", out["org_code"].map(orgs))
+    return out
+
+
+def cover_rows(a: Assessment, sheets: list[str]) -> list[tuple[str, Any]]:
+    """The cover sheet: title, quarter, the month the data run to, method, segment counts, contents."""
+    from nhs_oversight.periods import Quarter
+
+    try:
+        data_to = f"{Quarter.parse(a.period).months[-1]:%B %Y}" if a.period else "not stated"
+    except Exception:  # a period the calendar cannot read is shown as it is
+        data_to = "not stated"
+    national = tabulate.segment_counts(a).iloc[0]
+    fw = a.framework
+    rows: list[tuple[str, Any]] = [
+        (f"{fw.name}: segmentation, {a.period or 'period not stated'}" + (f" [{a.label} DATA]" if a.label else ""), None),
+        ("Quarter", a.period or "not stated"),
+        ("Data to", data_to),
+        ("Method", f"{fw.name} ({fw.id})" + (" PROVISIONAL" if fw.is_provisional else "")),
+        ("Organisations assessed", int(national["organisations"])),
+        ("Organisations in each final segment", None),
+    ]
+    rows += [(SEGMENT_LEGEND[k], int(national[f"segment_{k}"])) for k in range(1, 6)]
+    rows.append(("Sheets", None))
+    rows += [(name, SHEET_NOTES.get(name, "")) for name in sheets]
+    return rows
+
+
+#: What each sheet holds, for the cover.
+SHEET_NOTES = {
+    "Segments by region": "organisations in each final segment by NHS England region, count and share; England last",
+    "Segments by trust type": "organisations in each final segment by trust type",
+    "Segments by ICB": "organisations in each final segment by integrated care board",
+    "League table": "every organisation: rank within its trust type, average score, segments, financial override",
+    "Metric scores": "every organisation's value, rank and score on each metric, with the metric's name",
+    "Domains": "every organisation's score, segment and rank in each domain",
+    "Cut points": "the average scores that separate the segments, and how they were obtained",
+    "Movement": "each organisation's final segment last quarter and this quarter",
+    "Uncertainty": "the chance of each segment and the plausible ranks, from resampling each trust's scores",
+    "About": "method version, period, source files, data notes and the segment colours",
+}
+
+
 def assessment_workbook(a: Assessment, path: str | Path, movement: Any = None, uncertainty: Any = None) -> Path:
     """Write the board pack.
 
@@ -87,15 +143,16 @@ def assessment_workbook(a: Assessment, path: str | Path, movement: Any = None, u
     """
     tables = {name: _labelled(a, df) for name, df in segment_sheets(a).items()}
     tables["League table"] = _labelled(a, a.league_table(wide=False))
-    tables["Metric scores"] = _labelled(a, a.metrics.drop(columns=["average_input"]))
-    tables["Domains"] = _labelled(a, a.domains)
+    tables["Metric scores"] = _labelled(a, with_names(a, a.metrics.drop(columns=["average_input"])))
+    tables["Domains"] = _labelled(a, with_names(a, a.domains))
     tables["Cut points"] = _labelled(a, cutpoint_table(a))
     meta = method_meta(a)
     if movement is not None:
-        tables["Movement"] = _labelled(a, movement.movers)
+        tables["Movement"] = _labelled(a, with_names(a, movement.movers))
         meta["movement"] = f"final segments of {movement.previous_period} against {movement.current_period}"
     if uncertainty is not None:
-        tables["Uncertainty"] = _labelled(a, uncertainty.table)
+        tables["Uncertainty"] = _labelled(a, with_names(a, uncertainty.table))
         u = getattr(uncertainty, "meta", {}) or {}
         meta["uncertainty"] = f"{u.get('method_description', u.get('method', ''))}; {u.get('draws', '')} draws, seed {u.get('seed', '')}"
-    return write_workbook(tables, path, meta=meta, headers=HEADERS, label=a.label)
+    cover = cover_rows(a, [*tables, "About"])
+    return write_workbook(tables, path, meta=meta, headers=HEADERS, label=a.label, cover=cover)

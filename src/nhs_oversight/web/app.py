@@ -11,17 +11,18 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nhs_oversight.render import html
 from nhs_oversight.render.output import to_jsonable
-from nhs_oversight.web import places, views
+from nhs_oversight.web import downloads, openapi, places, views
 from nhs_oversight.web.cache import PageCache
 from nhs_oversight.web.errors import BadRequest, NotFound
-from nhs_oversight.web.query import LeagueQuery, check_names, output_format, single
+from nhs_oversight.web.query import MAX_SEARCH, LeagueQuery, check_names, output_format, single
 from nhs_oversight.web.security import SecurityHeaders
 from nhs_oversight.web.site import Site
 from nhs_oversight.web.static import assets
@@ -92,9 +93,33 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
 
             for p in (path, "/api" + (path if path != "/" else "")):
                 app.add_api_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
+            if downloads.page_kind(path) in downloads.TABLES:
+                base = "/download" + (path if path != "/" else "/overview")
+                for fmt in downloads.FORMATS:
+                    app.add_api_route(f"{base}/{{table}}.{fmt}", download(view, fmt), methods=["GET", "HEAD"], include_in_schema=False)
             return view
 
         return register
+
+    def download(view: Callable[..., dict], fmt: str) -> Callable[[Request], Response]:
+        """One table of a page as CSV or JSON: the page's own data, cut to that table."""
+
+        def endpoint(request: Request) -> Response:
+            query = _params(request)
+            if "format" in query:
+                raise BadRequest("a download's format is its suffix (.csv or .json); leave out format")
+            data = view(request, query)
+            name = request.path_params["table"]
+            columns, rows = downloads.table_of(data, name)
+            headers = {"cache-control": "no-cache",
+                       "content-disposition": f'attachment; filename="{downloads.filename(data, name, fmt)}"'}
+            if fmt == "csv":
+                return Response(downloads.to_csv(columns, rows).encode("utf-8"), media_type=downloads.FORMATS[fmt], headers=headers)
+            response = json_response(downloads.to_json(data, name, columns, rows))
+            response.headers.update(headers)
+            return response
+
+        return endpoint
 
     @page("/")
     def overview(request: Request, query: dict) -> dict:
@@ -154,6 +179,31 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
     def briefing(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.briefing(site)
+
+    @app.get("/search", include_in_schema=False)
+    def search(request: Request) -> Response:
+        """The search box of every page: an ODS code opens the trust, other text the league table."""
+        query = _params(request)
+        check_names(query, ("q",))
+        q = single(query, "q")
+        if len(q) > MAX_SEARCH:
+            raise BadRequest(f"q is longer than {MAX_SEARCH} characters")
+        if q.upper() in site.codes:
+            return RedirectResponse("/trust/" + site.codes[q.upper()], status_code=303)
+        return RedirectResponse("/league" + (("?" + urlencode({"q": q})) if q else ""), status_code=303)
+
+    def api_schema() -> dict:
+        return openapi.schema(app, "NHS Oversight Framework dashboard", site.framework.id + " " + (site.assessment.period or ""))
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_json() -> Response:
+        return json_response(api_schema())
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> Response:
+        check_names(_params(request), ())
+        data = views.api_docs(site, openapi.endpoints(api_schema()))
+        return html_response(html.render_page(data, json_url="/openapi.json"))
 
     static = assets()
 

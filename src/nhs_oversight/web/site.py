@@ -176,6 +176,24 @@ class Site:
         rows = self.previous.summary[self.previous.summary["org_code"] == code]
         return None if rows.empty else rows.iloc[0].to_dict()
 
+    def segment_history(self, code: str) -> list[dict[str, Any]]:
+        """The organisation's final segment in each quarter this site has assessed, oldest first.
+
+        Each quarter is the engine's own assessment of that quarter's files (``--previous`` and
+        the current files), never a published segment copied through.
+        """
+        rows = []
+        for a in (self.previous, self.assessment):
+            if a is None:
+                continue
+            found = a.summary[a.summary["org_code"] == code]
+            if found.empty:
+                continue
+            r = found.iloc[0]
+            rows.append({"period": a.period, "final_segment": r["final_segment"], "average_score": r["average_score"],
+                         "rank": r["rank"], "rank_of": r["rank_of"], "trust_type": r["trust_type"]})
+        return rows
+
     # -- history: SPC and funnel plots ----------------------------------------------------------
     def trust_spc(self, code: str) -> pd.DataFrame | Unavailable:
         """Making Data Count summary of each of an organisation's metrics over quarters."""

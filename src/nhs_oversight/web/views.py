@@ -224,6 +224,7 @@ def trust(site: Site, code: str) -> dict[str, Any]:
         spc=section(spc, lambda s: {"series": len(s)}),
         previous=site.previous_row(code) and to_jsonable(site.previous_row(code)),
         movement=drivers,
+        segment_history=dataframe_records(pd.DataFrame(site.segment_history(code))),
     )
 
 
@@ -263,7 +264,14 @@ def metric_definition(site: Site, metric_id: str) -> dict[str, Any]:
         "trust_types": [fw.trust_type_label(t) for t in m.trust_types],
         "population": m.population, "weight": m.weight, "in_average": m.in_average,
         "scoring": describe_scoring(m), "evidence": m.evidence, "provisional": m.provisional,
+        "standard": _threshold(m, "standard"), "floor": _threshold(m, "floor"),
     }
+
+
+def _threshold(m, name: str) -> str | None:
+    """The metric's standard (or floor) in words, e.g. 'at or above 78%'; None when it has none."""
+    t = getattr(m.scoring, name, None)
+    return t.describe(m.unit) if t is not None and hasattr(t, "describe") else None
 
 
 def metrics_index(site: Site) -> dict[str, Any]:
@@ -284,17 +292,32 @@ def metric(site: Site, metric_id: str) -> dict[str, Any]:
     best, worst = tabulate.best_and_worst(a, mid)
     cols = ["org_code", "org_name", "trust_type", "region", "value", "unit", "population", "group_size",
             "rank", "rule", "score_2dp", "score_source", "input_row"]
+    rows = mark_ties(rows)
+    tied = rows.set_index("org_code")["tied"]
+    best, worst = (x.assign(tied=x["org_code"].map(tied).fillna(False).astype(bool)) for x in (best, worst))
+    cols = [*cols, "tied"]
     funnel = site.funnel(mid)
     return _page(
         site, "metric", f"{mid}: {a.framework.metric(mid).short_name}", anchor=f"metric-{mid}",
         metric=metric_definition(site, mid),
         rows=dataframe_records(rows.sort_values(["trust_type", "score", "org_code"])[cols]),
         with_value=int(rows["value"].notna().sum()),
+        meeting=int((rows["rule"] == "meets standard").sum()) if "rule" in rows.columns and getattr(a.framework.metric(mid).scoring, "standard", None) is not None else None,
         scored=int(rows["score"].notna().sum()),
         best=dataframe_records(best[cols]),
         worst=dataframe_records(worst[cols]),
         funnel=section(funnel, _funnel_dict),
     )
+
+
+def mark_ties(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add ``tied``: True where another organisation of the same scoring group has the same rank."""
+    if "rank" not in rows.columns or rows.empty:
+        return rows.assign(tied=False)
+    key = rows["population"].astype(str) + "|" + rows["rank"].astype(str)
+    ranked = rows["rank"].notna()
+    counts = key.map(key[ranked].value_counts()).fillna(0)
+    return rows.assign(tied=(counts > 1) & ranked)
 
 
 def _funnel_dict(f: Any) -> dict[str, Any]:
@@ -352,12 +375,34 @@ def method(site: Site) -> dict[str, Any]:
     lt = fw.league_table
     rules.append(("League table", f"ranked within {lt.within.replace('_', ' ')} by {', then '.join(o.replace('_', ' ') for o in lt.order)}; ties share the best rank. {lt.evidence}".strip()))
     cut = [{"scale": k, **v} for k, v in to_jsonable(a.provenance()["cutpoints"]).items()]
+    from nhs_oversight.render.evidence import glossary
+
     return _page(site, "method", "Method and sources",
                  rules=[{"name": n, "text": t} for n, t in rules],
+                 evidence_codes=glossary(),
                  cutpoints=cut,
                  warnings=list(a.warnings),
                  notes=list(a.inputs.notes),
                  metrics=[metric_definition(site, m) for m in site.metric_ids])
+
+
+def cover(site: Site, overview_page: dict[str, Any], trusts: list[str]) -> dict[str, Any]:
+    """The report's cover: title, quarter, the month the data run to, and the overview's headline figures."""
+    from nhs_oversight.periods import Quarter
+
+    period = site.assessment.period
+    try:
+        data_to = f"{Quarter.parse(period).months[-1]:%B %Y}" if period else None
+    except Exception:  # a period the calendar cannot read is shown as it is
+        data_to = None
+    return _page(site, "cover", f"NHS Oversight Framework: {period or 'period not stated'}", anchor="cover",
+                 period=period, data_to=data_to, national=overview_page["national"],
+                 segment4_headline=overview_page["segment4_headline"], trusts=trusts)
+
+
+def api_docs(site: Site, endpoints: list[dict[str, Any]]) -> dict[str, Any]:
+    """The page listing the JSON twins and table downloads (from the OpenAPI schema)."""
+    return _page(site, "docs", "API and downloads", endpoints=endpoints)
 
 
 def briefing(site: Site) -> dict[str, Any]:
