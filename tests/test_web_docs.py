@@ -32,7 +32,7 @@ def test_every_page_is_documented():
     documented = set(re.findall(r"\| `(/[^`?]*)", DOC))
     for path in paths:
         doc_form = re.sub(r"\{metric_id\}", "{OF id}", path)
-        doc_form = re.sub(r"^/icb/\{code\}", "/icb/{ICB code}", doc_form)
+        doc_form = re.sub(r"/icb/\{code\}", "/icb/{ICB code}", doc_form)
         doc_form = re.sub(r"\{code\}", "{ODS code}", doc_form)
         assert doc_form in documented, f"page {path} is not in docs/dashboard.md"
 

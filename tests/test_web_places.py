@@ -120,3 +120,20 @@ def test_hostile_region_name_is_escaped(tmp_path):
     client = TestClient(create_app(hostile_site(tmp_path)))
     html = client.get("/region/" + quote(HOSTILE_REGION, safe="")).text
     assert HOSTILE_REGION not in html
+
+
+def test_place_tables_download_as_the_page_shows_them(acute):
+    import csv
+    import io
+
+    a, client = acute
+    html = client.get("/icb/QOP").text
+    assert 'href="/download/icb/QOP/trusts.csv"' in html
+    rows = list(csv.DictReader(io.StringIO(client.get("/download/icb/QOP/trusts.csv").text)))
+    expected = a.summary[a.summary["icb_code"] == "QOP"]
+    assert sorted(r["org_code"] for r in rows) == sorted(expected["org_code"])
+    got = {r["org_code"]: int(r["final_segment"]) for r in rows}
+    assert got == dict(zip(expected["org_code"], expected["final_segment"].astype(int), strict=True))
+    mix = client.get("/download/region/North%20West/segments.json").json()["rows"][0]
+    assert mix["organisations"] == int((a.summary["region"] == "North West").sum())
+    assert client.get("/download/region/North%20West/by-icb.csv").status_code == 200

@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from nhs_oversight.web.errors import NotFound
 
@@ -56,6 +57,8 @@ TABLES: dict[str, dict[str, Getter]] = {
         "peers": _at("peers"),
         "segment-history": _at("segment_history"),
     },
+    "region": {"segments": lambda page: [page["mix"]], "by-icb": _at("icbs"), "trusts": _at("trusts")},
+    "icb": {"segments": lambda page: [page["mix"]], "trusts": _at("trusts")},
     "metrics": {"metrics": _at("metrics")},
     "metric": {
         "scores": _at("rows"),
@@ -167,7 +170,9 @@ def to_json(page: dict[str, Any], name: str, columns: list[str], rows: list[list
 def filename(page: dict[str, Any], name: str, fmt: str) -> str:
     """``league-2025-26-Q2.csv``: the table and the period, safe in any file system."""
     period = (page["meta"].get("period") or "").replace("/", "-").replace(" ", "-")
-    stem = "-".join(x for x in (page["anchor"] if page["page"] in ("trust", "metric") else page["page"], name, period) if x)
+    place = {"region": lambda: page["region"], "icb": lambda: page["icb"]["code"]}.get(page["page"])
+    first = page["anchor"] if page["page"] in ("trust", "metric") else page["page"] + ("-" + place() if place else "")
+    stem = "-".join(x for x in (first, name, period) if x)
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem) + "." + fmt
 
 
@@ -180,6 +185,10 @@ def path_of(page: dict[str, Any]) -> str | None:
         return "/download/trust/" + page["org"]["org_code"]
     if kind == "metric":
         return "/download/metric/" + page["metric"]["id"]
+    if kind == "region":
+        return "/download/region/" + quote(page["region"], safe="")
+    if kind == "icb":
+        return "/download/icb/" + page["icb"]["code"]
     return "/download/" + kind
 
 
