@@ -67,7 +67,11 @@ def local_session(master: str = "local[2]", conf: Mapping[str, str] | None = Non
     java = f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}" if LOG_CONFIG.exists() else ""
     for key, value in {**LOCAL_CONF, "spark.driver.extraJavaOptions": java, **(conf or {})}.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # the JVM failed to start: a setup problem, not a bug
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise OptionError(f"--engine spark: Spark did not start ({first})") from None
     spark.sparkContext.setLogLevel("FATAL")
     return spark
 
@@ -76,6 +80,7 @@ def _quiet_pandas_warning() -> None:
     # pyspark warns on every conversion that it "does not yet fully support pandas >= 3"; the
     # conversions here go through Arrow tables built by pyarrow, which does.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    warnings.filterwarnings("ignore", message="The copy keyword is deprecated", module=r"pyspark\.")
 
 
 def to_spark(spark: Any, frame: pd.DataFrame) -> Any:
@@ -99,7 +104,9 @@ def to_spark(spark: Any, frame: pd.DataFrame) -> Any:
             arr = arr.cast(pa.string())
         fields.append(pa.field(str(name), arr.type))
         arrays.append(arr)
-    return spark.createDataFrame(pa.Table.from_arrays(arrays, schema=pa.schema(fields)))
+    # one partition: a frame that fits in pandas is small, and every extra partition is a task
+    # in every stage of every definition
+    return spark.createDataFrame(pa.Table.from_arrays(arrays, schema=pa.schema(fields))).coalesce(1)
 
 
 class _Result:
@@ -135,8 +142,8 @@ class SparkConnection:
 
     def execute(self, sql: str) -> _Result:
         m = _TEMP_TABLE.match(sql)
-        if m:  # DuckDB's materialised temp table: a cached view here
-            frame = self.spark.sql(m.group(2)).cache()
+        if m:  # DuckDB's materialised temp table: computed once here, its long plan cut off
+            frame = self.spark.sql(m.group(2)).localCheckpoint(eager=True)
             self._cached.append(frame)
             self.register(m.group(1), frame)
             return _Result(frame)
