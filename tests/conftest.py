@@ -86,6 +86,6 @@ def spark():
     why = unavailable()
     if why:
         pytest.skip(f"Spark tests need pyspark and Java: {why}")
-    session = local_session("local[2]", {"spark.sql.shuffle.partitions": "1", "spark.sql.adaptive.enabled": "false"})
+    session = local_session("local[2]", {"spark.sql.shuffle.partitions": "1", "spark.sql.adaptive.enabled": "false", "spark.sql.codegen.wholeStage": "false"})
     yield session
     session.stop()

@@ -257,6 +257,8 @@ def _input_line(source: str, row: dict[str, Any]) -> str:
             rest.append(f"{k} missing")
         elif source == "ae_monthly" and v == 0:
             continue
+        elif isinstance(v, bool):
+            rest.append(k if v else f"not {k}")
         else:
             rest.append(f"{k} {_number(v)}")
     return " ".join(head) + ": " + ", ".join(rest)
@@ -276,7 +278,7 @@ def markdown() -> str:
         d = defs[case.definition]
         inputs = "<br>".join(f"`{s}` {_input_line(s, r)}" for s, rows in case.tables.items() for r in rows)
         result = "<br>".join(
-            f"{r.org_code} {r.period}: {_number(r.numerator)} / {_number(r.denominator)} = **{_number(r.value)}**"
+            f"{r.org_code} {r.period}: {_number(r.numerator)} / {_number(r.denominator)} = **{r.value:.{d.decimals}f}**"
             + (f" ({r.months} months)" if r.months not in (0, 3) else "") + (f", {r.basis}" if r.basis else "")
             for r in case.expected
         )
