@@ -35,7 +35,7 @@ LOCAL_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
-#: Spark's own logging for that session: errors only (see the file).
+#: Spark's own logging for that session: warnings and errors, no start-up chatter (see the file).
 LOG_CONFIG = Path(__file__).with_name("log4j2-spark.properties")
 _TEMP_TABLE = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+TEMP\s+TABLE\s+(\w+)\s+AS\s+(.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -64,7 +64,8 @@ def local_session(master: str = "local[2]", conf: Mapping[str, str] | None = Non
     if active is not None:
         return active
     builder = SparkSession.builder.master(master).appName("nhs-oversight")
-    java = f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}" if LOG_CONFIG.exists() else ""
+    # Java options are split on spaces: an install path with one keeps Spark's default logging
+    java = f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}" if LOG_CONFIG.exists() and " " not in str(LOG_CONFIG) else ""
     for key, value in {**LOCAL_CONF, "spark.driver.extraJavaOptions": java, **(conf or {})}.items():
         builder = builder.config(key, value)
     try:
