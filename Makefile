@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(TSTAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install -qq -e '.[test]'
+	$(BIN)/python -m pip install -qq -e '.[test,spark]'
 	touch $@
 
 demo: $(STAMP)
@@ -28,6 +28,7 @@ browser:
 
 test: $(TSTAMP)
 	@bash scripts/install-browser.sh || echo "note: browser tests will be skipped (chromium could not be installed)"
+	@bash scripts/install-java.sh || echo "note: Spark tests will be skipped (no Java runtime could be installed)"
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 

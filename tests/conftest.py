@@ -75,3 +75,17 @@ def etr_lookup(ods_etr: Path, shared_data: Path):
         {"region": etr[2].map(REGION_OF_CODE).to_numpy(), "icb_code": etr[3].to_numpy(), "icb_name": etr[3].map(names).to_numpy()},
         index=etr[0].to_numpy(),
     )
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the whole test run (starting Spark takes seconds): 2 cores,
+    one shuffle partition for the tiny tables, no UI. Skips, saying why, without pyspark or Java."""
+    from nhs_oversight.derive.spark import local_session, unavailable
+
+    why = unavailable()
+    if why:
+        pytest.skip(f"Spark tests need pyspark and Java: {why}")
+    session = local_session("local[2]", {"spark.sql.shuffle.partitions": "1", "spark.sql.adaptive.enabled": "false", "spark.sql.codegen.wholeStage": "false"})
+    yield session
+    session.stop()

@@ -53,6 +53,7 @@ def register(app: typer.Typer) -> None:
         as_reported: bool = typer.Option(False, "--as-reported", help="Do not re-attribute merged trusts' activity to their successors."),
         successors: Path = typer.Option(None, "--successors", help="CSV of mergers (predecessor,successor) to use instead of the built-in list."),
         list_metrics: bool = typer.Option(False, "--list", help="List the metric definitions and exit."),
+        engine: str = typer.Option("duckdb", "--engine", help="SQL engine: duckdb (in process) or spark (the same SQL through spark.sql; needs the [spark] extra and Java)."),
         check: list[Path] = typer.Option(None, "--check", help="Published NOF data CSV(s) to compare the derived values with (repeatable): prints the per-trust comparison and one agreement line per metric."),
         verbose: bool = opt.VERBOSE,
         quiet: bool = opt.QUIET,
@@ -71,6 +72,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.sources.common import MissingReport
 
         fmt = infer_format(output, fmt)
+        _check_engine(engine)
         if list_metrics:
             emit(write_table(list_definitions(), fmt, output), output)
             return
@@ -81,6 +83,8 @@ def register(app: typer.Typer) -> None:
         if db is not None:
             if files:
                 raise OptionError("give raw files or --db, not both")
+            if engine != "duckdb":
+                raise OptionError("--db reads a DuckDB history database: give raw files for --engine spark")
             from nhs_oversight.history import derive_from_db
 
             result = derive_from_db(db, quarter, metric, succ, allow_partial, trusts_only)
@@ -89,7 +93,7 @@ def register(app: typer.Typer) -> None:
                 raise OptionError("no input files: give raw NHS statistics files, or --db PATH")
             from nhs_oversight.derive import derive_files
 
-            result = derive_files(files, quarter, metric, succ, allow_partial, trusts_only, missing)
+            result = derive_files(files, quarter, metric, succ, allow_partial, trusts_only, missing, engine=engine)
         if len(missing):
             warn([missing.summary()])
         note(result.notes)
@@ -106,6 +110,21 @@ def register(app: typer.Typer) -> None:
             emit(text, output)
             return
         emit(write_table(result.values, fmt, output, sheet_name="derived", meta=result.meta()), output)
+
+
+def _check_engine(engine: str) -> None:
+    """Refuse an unknown engine, or Spark where it cannot start, before any file is read."""
+    from nhs_oversight.derive import ENGINES
+    from nhs_oversight.errors import OptionError
+
+    if engine not in ENGINES:
+        raise OptionError(f"--engine: unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
+    if engine == "spark":
+        from nhs_oversight.derive.spark import unavailable
+
+        why = unavailable()
+        if why:
+            raise OptionError(f"--engine spark: {why}")
 
 
 def _emit_check(result, published: list[Path], files: list[Path], fmt: str, output: Path | None) -> None:

@@ -1,7 +1,7 @@
 """Metric derivation from raw NHS statistics, in SQL that runs on DuckDB or Spark.
 
 One definition per metric in ``derive/sql/*.sql`` (see :mod:`.catalog`); :mod:`.runner` runs
-them on DuckDB and aggregates months into financial-year quarters; :mod:`.inputs` reads raw
+them on DuckDB (or on Spark, through :mod:`.spark`) and aggregates months into financial-year quarters; :mod:`.inputs` reads raw
 files and keeps the right edition of each month.
 
     >>> from nhs_oversight.derive import list_definitions
@@ -23,7 +23,10 @@ from nhs_oversight.errors import InputError
 from nhs_oversight.periods import Quarter
 from nhs_oversight.sources.common import MissingReport
 
-__all__ = ["OUTPUT_COLUMNS", "Derived", "connect_sources", "derive_files", "derive_tables", "list_definitions"]
+#: Engines the SQL definitions run on; DuckDB is the default.
+ENGINES = ("duckdb", "spark")
+
+__all__ = ["ENGINES", "OUTPUT_COLUMNS", "Derived", "connect_sources", "derive_files", "derive_tables", "list_definitions"]
 
 
 def list_definitions() -> pd.DataFrame:
@@ -84,6 +87,8 @@ def derive_tables(
     successors: pd.DataFrame | None = None,
     allow_partial: bool = False,
     trusts_only: bool = False,
+    engine: str = "duckdb",
+    spark: Any = None,
 ) -> Derived:
     """Derive quarterly metrics from tidy source tables (see :func:`connect_sources`).
 
@@ -95,6 +100,10 @@ def derive_tables(
     successors : merger table; the built-in list when None (an empty frame keeps codes as reported).
     allow_partial : keep quarters lacking months.
     trusts_only : keep only organisations in the ODS etr table (``tables["ods"]``).
+    engine : ``"duckdb"`` (in process) or ``"spark"``: the same SQL files through ``spark.sql``
+        (see :mod:`.spark`); tables may then also be Spark DataFrames.
+    spark : the SparkSession to use with ``engine="spark"``; the active one, or a new local
+        one, when None.
 
     Examples
     --------
@@ -115,7 +124,14 @@ def derive_tables(
         if "ods" not in tables:
             raise OptionError("--trusts-only needs the ODS etr trust list among the inputs")
         restrict = set(tables["ods"]["org_code"])
-    con, present = connect_sources(tables)
+    if engine not in ENGINES:
+        raise OptionError(f"unknown engine {engine!r}; choose {' or '.join(ENGINES)}")
+    if engine == "spark":
+        from nhs_oversight.derive.spark import connect_spark_sources, local_session
+
+        con, present = connect_spark_sources(spark if spark is not None else local_session(), tables)
+    else:
+        con, present = connect_sources(tables)
     try:
         return run(con, present, quarter, list(metrics) if metrics else None, successors, allow_partial, restrict)
     finally:
@@ -131,6 +147,7 @@ def derive_files(
     trusts_only: bool = False,
     missing: MissingReport | None = None,
     on_read: Any = None,
+    engine: str = "duckdb",
 ) -> Derived:
     """Read raw files (any mix of kinds, in any order) and derive quarterly metrics.
 
@@ -142,7 +159,7 @@ def derive_files(
     from nhs_oversight.derive.inputs import read_inputs
 
     tables, notes, used = read_inputs(list(paths), missing, on_read)
-    result = derive_tables(tables, quarter, metrics, successors, allow_partial, trusts_only)
+    result = derive_tables(tables, quarter, metrics, successors, allow_partial, trusts_only, engine)
     result.notes[:0] = notes
     result.inputs = used
     return result

@@ -72,7 +72,7 @@ def _monthly_sql(defs: list[Definition]) -> str:
         body = d.sql.strip().rstrip(";")
         mapping = "CAST(mapping_month AS DATE)" if d.reference else "CAST(NULL AS DATE)"
         parts.append(
-            f"SELECT '{d.key}' AS definition, CAST(org_code AS VARCHAR) AS org_code, "
+            f"SELECT '{d.key}' AS definition, CAST(org_code AS STRING) AS org_code, "
             f"CAST(period AS DATE) AS period, CAST(numerator AS DOUBLE) AS numerator, "
             f"CAST(denominator AS DOUBLE) AS denominator, {mapping} AS mapping_month FROM (\n{body}\n) AS q"
         )
