@@ -139,12 +139,18 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(app: Any, sock: socket.socket) -> None:
-    """Serve ``app`` on an already bound socket with the limits above."""
+def config(app: Any, http: type = LimitedHttpTools) -> Any:
+    """uvicorn's settings for the dashboard: the limits above, quiet logs, no Server header."""
     import uvicorn
 
-    config = uvicorn.Config(
-        app, http=LimitedHttpTools, log_level="warning", access_log=False, server_header=False,
+    return uvicorn.Config(
+        app, http=http, log_level="warning", access_log=False, server_header=False,
         timeout_keep_alive=KEEP_ALIVE, h11_max_incomplete_event_size=MAX_HEAD,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+
+
+def run(app: Any, sock: socket.socket) -> None:
+    """Serve ``app`` on an already bound socket until stopped (Ctrl+C)."""
+    import uvicorn
+
+    uvicorn.Server(config(app)).run(sockets=[sock])
