@@ -152,6 +152,7 @@ def environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat() of each file per page
     )
     env.filters.update(fixed=fixed, number=number, percent=percent, with_unit=with_unit, yes_no=yes_no, signed=signed)
     env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon, remember_rows=remember_rows)

@@ -1,8 +1,8 @@
 """Table rows rendered once and kept: the league table's 205 rows are most of a page's cost.
 
-A row's markup depends only on the row's values and a little context (the same template macro,
-the framework's labels, whether the uncertainty columns are shown), so it is kept under exactly
-those, in a bounded least-recently-used store, and a page joins the rows it shows.
+A row's markup depends only on the row and a little context (the same template macro, the
+framework's labels, whether the uncertainty columns are shown), so it is kept under exactly those,
+in a bounded least-recently-used store, and a page joins the rows it shows.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 MAX_ROWS = 20_000
 
-_rows: OrderedDict[Hashable, Markup] = OrderedDict()
+_rows: OrderedDict[Hashable, tuple[Any, Markup]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -29,20 +29,28 @@ def _frozen(value: Any) -> Hashable:
 
 
 def remember_rows(name: str, render: Callable[[Any], Any], rows: Iterable[dict[str, Any]], *context: Any) -> Markup:
-    """Each row's ``render(row)``, joined by newlines; rendered once per macro ``name``, row and context."""
+    """Each row's ``render(row)``, joined by newlines; rendered once per macro ``name``, row and context.
+
+    Rows are known by identity: the league table's rows are built once per site and never changed
+    (web/league.py). Each entry holds its row, so the row's id cannot be reused while it is kept.
+    """
     ctx = _frozen(context)
+    rows = list(rows)
+    keys = [(name, id(row), ctx) for row in rows]
+    with _lock:
+        found = [_rows.get(k) for k in keys]
+        for k, f in zip(keys, found, strict=True):
+            if f is not None:
+                _rows.move_to_end(k)
     out: list[Markup] = []
-    for row in rows:
-        key = (name, _frozen(row), ctx)
+    made = {}
+    for key, row, f in zip(keys, rows, found, strict=True):
+        if f is None or f[0] is not row:
+            f = made[key] = (row, Markup(render(row)))
+        out.append(f[1])
+    if made:
         with _lock:
-            found = _rows.get(key)
-            if found is not None:
-                _rows.move_to_end(key)
-        if found is None:
-            found = Markup(render(row))
-            with _lock:
-                _rows[key] = found
-                while len(_rows) > MAX_ROWS:
-                    _rows.popitem(last=False)
-        out.append(found)
+            _rows.update(made)
+            while len(_rows) > MAX_ROWS:
+                _rows.popitem(last=False)
     return Markup("\n".join(out))

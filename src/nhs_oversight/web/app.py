@@ -165,11 +165,11 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
-        return error_page(site, request, 404, str(exc))
+        return error_page(site, request, 404, exc.public)
 
     @app.exception_handler(BadRequest)
     def bad_request(request: Request, exc: BadRequest) -> Response:
-        return error_page(site, request, 400, str(exc))
+        return error_page(site, request, 400, exc.public)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -7,13 +7,27 @@ import re
 from nhs_oversight.errors import OptionError
 
 
-class NotFound(OptionError):
+class WebError(OptionError):
+    """An error a request can cause. ``public``: its words for a web page, without what was sent.
+
+    The message (``str``) may name the value given, for the command line (``report --trust``);
+    the page shows ``public`` instead.
+    """
+
+    status = 400
+
+    def __init__(self, message: str, public: str | None = None) -> None:
+        super().__init__(message)
+        self.public = public if public is not None else message
+
+
+class NotFound(WebError):
     """No such organisation, metric or page (HTTP 404)."""
 
     status = 404
 
 
-class BadRequest(OptionError):
+class BadRequest(WebError):
     """A query parameter that cannot be honoured (HTTP 400)."""
 
     status = 400

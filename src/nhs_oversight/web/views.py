@@ -133,8 +133,8 @@ def movement_section(site: Site, limit: int = 30) -> dict[str, Any]:
 def league(site: Site, query: LeagueQuery) -> dict[str, Any]:
     prepared = once_per_site(site, "league", lambda: _league_prepared(site))
     rows = prepared["index"].rows(query)
-    return _page(
-        site, "league", "League table",
+    return dict(
+        page="league", title="League table", anchor="league", meta=prepared["meta"],
         query=query.params(),
         sort_links={k: query.params(sort=k, order="desc" if query.sort == k and query.order == "asc" else "asc") for k in SORTS},
         sort=query.sort, order=query.order,
@@ -155,6 +155,7 @@ def _league_prepared(site: Site) -> dict[str, Any]:
     icb_names = a.summary.drop_duplicates("icb_code").set_index("icb_code")["icb_name"] if "icb_name" in a.summary.columns else {}
     return {
         "index": index,
+        "meta": meta(site),  # the same for every page; shared, never changed
         "uncertainty": section(unc, lambda u: {"columns": have, "method": _uncertainty_method(u)}),
         "options": {
             "regions": site.regions,
