@@ -289,3 +289,11 @@ def test_a_port_in_use_is_an_option_error():
             server.listening_socket("127.0.0.1", first.getsockname()[1])
     finally:
         first.close()
+
+
+def test_a_websocket_upgrade_is_an_ordinary_request(port):
+    _, out = exchange(port, b"GET /method HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                            b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", timeout=3)
+    status, headers = head_of(out)
+    assert status == 200
+    assert_secure(headers)

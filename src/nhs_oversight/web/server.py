@@ -140,11 +140,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def config(app: Any, http: type = LimitedHttpTools) -> Any:
-    """uvicorn's settings for the dashboard: the limits above, quiet logs, no Server header."""
+    """uvicorn's settings for the dashboard: the limits above, no WebSockets, quiet logs, no Server header."""
     import uvicorn
 
     return uvicorn.Config(
-        app, http=http, log_level="warning", access_log=False, server_header=False,
+        app, http=http, ws="none", log_level="warning", access_log=False, server_header=False,
         timeout_keep_alive=KEEP_ALIVE, h11_max_incomplete_event_size=MAX_HEAD,
     )
 
