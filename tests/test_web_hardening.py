@@ -281,6 +281,17 @@ def test_serve_refuses_bad_addresses_with_exit_2(capsys, args, words):
     assert words in err and "Traceback" not in err
 
 
+def test_serve_on_a_port_in_use_exits_2(capsys):
+    busy = server.listening_socket("127.0.0.1", 0)
+    busy.listen()
+    try:
+        assert main(["serve", "--synthetic", "--draws", "20", "--port", str(busy.getsockname()[1])]) == 2
+    finally:
+        busy.close()
+    err = capsys.readouterr().err
+    assert "cannot listen there" in err and "Traceback" not in err and "Serving" not in err
+
+
 def test_a_port_in_use_is_an_option_error():
     first = server.listening_socket("127.0.0.1", 0)
     first.listen()

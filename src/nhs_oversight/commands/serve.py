@@ -96,13 +96,14 @@ def register(app: typer.Typer) -> None:
         under /api/ or with ?format=json. Stop with Ctrl+C.
         """
         from nhs_oversight.web.app import create_app
-        from nhs_oversight.web.server import listening_socket, run
+        from nhs_oversight.web.server import listening_socket, resolve, run
         from nhs_oversight.web.site import warm
 
         base_url = check_base_url(base_url)
-        sock = listening_socket(host, port)  # a bad address is an option error before the data are read
+        resolve(host, port)  # a bad address is an option error before the data are read
         site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations)
         warn(site.assessment.warnings)
+        sock = listening_socket(host, port)  # an address in use: an option error, not a traceback
         label = f"{site.label} " if site.label else ""
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"Serving {label}{site.framework.name}, {site.assessment.period}: "

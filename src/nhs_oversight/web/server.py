@@ -112,21 +112,26 @@ class LimitedHttpTools(HttpToolsProtocol):
         self.transport.close()
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host:port``; OptionError (exit 2) when the address cannot be used."""
+def resolve(host: str, port: int) -> tuple[int, tuple]:
+    """The socket family and address of ``host:port``; OptionError (exit 2) for a bad host."""
     try:
         literal = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         literal = None
         if all(part.isdigit() for part in host.split(".")):
             raise OptionError(f"--host {host}: not an IP address (four numbers from 0 to 255, such as 127.0.0.1)") from None
+    if literal is not None:
+        return (socket.AF_INET6, (str(literal), port, 0, 0)) if literal.version == 6 else (socket.AF_INET, (str(literal), port))
     try:
-        if literal is not None:
-            family, address = (socket.AF_INET6, (str(literal), port, 0, 0)) if literal.version == 6 else (socket.AF_INET, (str(literal), port))
-        else:
-            family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except (OSError, UnicodeError) as exc:
         raise OptionError(f"--host {host}: not an address this computer can listen on ({exc})") from None
+    return family, address
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port``; OptionError (exit 2) when the address cannot be used."""
+    family, address = resolve(host, port)
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -153,4 +158,7 @@ def run(app: Any, sock: socket.socket) -> None:
     """Serve ``app`` on an already bound socket until stopped (Ctrl+C)."""
     import uvicorn
 
-    uvicorn.Server(config(app)).run(sockets=[sock])
+    try:
+        uvicorn.Server(config(app)).run(sockets=[sock])
+    finally:
+        sock.close()
