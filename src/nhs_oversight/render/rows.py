@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-MAX_ROWS = 20_000
+MAX_ROWS = 5_000  # a site has a few hundred rows; room for several sites (tests, reports)
 
 _rows: OrderedDict[Hashable, tuple[Any, Markup]] = OrderedDict()
 _lock = threading.Lock()
