@@ -73,7 +73,8 @@ def test_unknown_things_give_a_404_page(client, path):
 def test_404_has_a_json_twin(client):
     r = client.get("/api/trust/NOPE")
     assert r.status_code == 404
-    assert r.json()["error"]["status"] == 404 and "NOPE" in r.json()["error"]["message"]
+    assert r.json()["error"]["status"] == 404 and "ODS code" in r.json()["error"]["message"]
+    assert "NOPE" not in r.text
     assert client.get("/trust/NOPE", params={"format": "json"}).status_code == 404
 
 

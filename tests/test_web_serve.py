@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,13 +31,15 @@ def get(url: str) -> tuple[int, dict, bytes]:
         return e.code, dict(e.headers), e.read()
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
+@contextmanager
+def serving(folder: Path, *args: str):
+    """``oversight serve --synthetic ARGS`` on a free port of 127.0.0.1: (base URL, log file)."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    log = folder / "serve.log"
     exe = Path(sys.executable).with_name("oversight")
     with log.open("w") as out:
-        proc = subprocess.Popen([str(exe), "serve", "--synthetic", "--port", str(port), "--draws", "50"], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([str(exe), "serve", "--synthetic", "--host", "127.0.0.1", "--port", str(port), "--draws", "50", *args],
+                                stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 120
@@ -53,6 +56,12 @@ def served(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("serve")) as found:
+        yield found
 
 
 def test_serve_synthetic_with_the_previous_quarter(served):

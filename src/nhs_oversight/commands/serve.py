@@ -14,6 +14,36 @@ PREVIOUS = typer.Option(None, "--previous", help="Last quarter's files, for move
 DB = typer.Option(None, "--db", help="History database (from `oversight ingest`): SPC icons on trust pages, funnel plots on metric pages.")
 DRAWS = typer.Option(UNCERTAINTY_DRAWS, "--draws", min=1, max=100_000, help="Draws of the uncertainty simulation (segment stability, plausible ranks); the same default everywhere.")
 SEED = typer.Option(UNCERTAINTY_SEED, "--seed", help="Random seed of the uncertainty simulation; the same default everywhere.")
+ALLOWED_HOST = typer.Option(None, "--allowed-host", help="A host name the dashboard answers to (repeat for several; default localhost, 127.0.0.1, ::1 and --host). Requests naming any other host get a 400 page.")
+BASE_URL = typer.Option("", "--base-url", help="The dashboard's public address (e.g. https://oversight.example.nhs.uk), used in redirects; default: paths on the same server.")
+
+
+def check_base_url(base_url: str) -> str:
+    """'' or an http(s) address without query or fragment (redirects start with it)."""
+    from urllib.parse import urlsplit
+
+    from nhs_oversight.errors import OptionError
+
+    if not base_url:
+        return ""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or not base_url.isascii():
+        raise OptionError(f"--base-url {base_url}: give an address such as https://oversight.example.nhs.uk (http or https, no query)")
+    return base_url.rstrip("/")
+
+
+def allowed_hosts(given: list[str] | None, host: str, base_url: str) -> list[str]:
+    """The names to answer to: those given, or loopback names plus --host (and --base-url's host)."""
+    from urllib.parse import urlsplit
+
+    from nhs_oversight.web.hosts import LOOPBACK
+
+    if given:
+        return list(given)
+    names = [*LOOPBACK, host]
+    if base_url:
+        names.append(urlsplit(base_url).hostname or "")
+    return [n for n in names if n]
 
 
 def site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations=None):
@@ -60,23 +90,29 @@ def register(app: typer.Typer) -> None:
         seed: int = SEED,
         verbose: bool = opt.VERBOSE,
         quiet: bool = opt.QUIET,
+        allowed_host: list[str] = ALLOWED_HOST,
+        base_url: str = BASE_URL,
     ) -> None:
         """Serve the dashboard: overview, league table, trust, metric and comparison pages.
 
         Read-only: the data are read once at start. Every page is also JSON, at the same path
         under /api/ or with ?format=json. Stop with Ctrl+C.
         """
-        import uvicorn
-
         from nhs_oversight.web.app import create_app
+        from nhs_oversight.web.server import listening_socket, resolve, run
         from nhs_oversight.web.site import warm
 
+        base_url = check_base_url(base_url)
+        resolve(host, port)  # a bad address is an option error before the data are read
         site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations)
         warn(site.assessment.warnings)
+        sock = listening_socket(host, port)  # an address in use: an option error, not a traceback
         label = f"{site.label} " if site.label else ""
+        shown = f"[{host}]" if ":" in host else host
         typer.echo(f"Serving {label}{site.framework.name}, {site.assessment.period}: "
-                   f"{len(site.assessment.summary)} organisations at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+                   f"{len(site.assessment.summary)} organisations at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             warn([f"listening on {host}: anyone who can reach this address can read the dashboard (it has no log-in)"])
         warm(site)
-        uvicorn.run(create_app(site), host=host, port=port, log_level="warning", access_log=False)
+        app = create_app(site, allowed_hosts=allowed_hosts(allowed_host, host, base_url), base_url=base_url)
+        run(app, sock)

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 from nhs_oversight.render import charts, evidence
 from nhs_oversight.render.excel import SEGMENT_LEGEND
 from nhs_oversight.render.palette import SEGMENT_COLOURS, SEGMENT_TEXT
+from nhs_oversight.render.rows import remember_rows
 
 #: Pages: name -> (body template, whether it is a page of the report by default).
 BODIES = {
@@ -186,10 +187,11 @@ def environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat() of each file per page
     )
     env.filters.update(fixed=fixed, number=number, percent=percent, with_unit=with_unit, yes_no=yes_no, signed=signed,
                        plain_evidence=evidence.plain)
-    env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon)
+    env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon, remember_rows=remember_rows)
     return env
 
 

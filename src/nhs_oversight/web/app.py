@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,8 +21,10 @@ from nhs_oversight.render import html
 from nhs_oversight.render.output import to_jsonable
 from nhs_oversight.web import downloads, openapi, places, views
 from nhs_oversight.web.cache import PageCache
-from nhs_oversight.web.errors import BadRequest, NotFound
+from nhs_oversight.web.errors import BadRequest, NotFound, public_message, request_words
+from nhs_oversight.web.hosts import AllowedHosts
 from nhs_oversight.web.query import MAX_SEARCH, LeagueQuery, check_names, output_format, single
+from nhs_oversight.web.redirects import TrailingSlash
 from nhs_oversight.web.security import SecurityHeaders
 from nhs_oversight.web.site import Site
 from nhs_oversight.web.static import assets
@@ -59,6 +61,8 @@ def html_response(text: str, status: int = 200) -> Response:
 
 
 def error_page(site: Site, request: Request, status: int, message: str) -> Response:
+    """The 4xx/5xx page (or JSON); nothing the request sent is shown back."""
+    message = public_message(status, message, request_words(request.url.path, request.query_params.multi_items()))
     if _wants_json(request):
         return json_response({"error": {"status": status, "message": message}}, status)
     page = {"page": "error", "title": ERROR_HEADINGS.get(status, "Error"), "anchor": "error",
@@ -66,9 +70,14 @@ def error_page(site: Site, request: Request, status: int, message: str) -> Respo
     return html_response(html.render_page(page, status=status, json_url=None), status)
 
 
-def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
-    """The dashboard as an ASGI application (FastAPI inside a page cache and security headers)."""
-    app = FastAPI(title="NHS Oversight Framework", docs_url=None, redoc_url=None, openapi_url=None)
+def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: Iterable[str] | None = None,
+               base_url: str = "") -> Any:
+    """The dashboard as an ASGI application (FastAPI inside a page cache and security headers).
+
+    allowed_hosts : Host names answered (None: any, as under a test client); others get a 400 page.
+    base_url : the start of trailing-slash redirects ('': a path on the same server).
+    """
+    app = FastAPI(title="NHS Oversight Framework", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.site = site
 
     def page(path: str, params: tuple[str, ...] = ()) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
@@ -167,7 +176,7 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
         choices = site.comparison_choices()
         choice = single(query, "b") or next(iter(choices), "")
         if choice and choice not in choices:
-            raise BadRequest(f"b {choice!r} is not offered; choose one of {', '.join(choices)}")
+            raise BadRequest(f"b must be one of {', '.join(choices)}")
         return views.comparison(site, choice)
 
     @page("/method")
@@ -211,20 +220,20 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
     def static_file(name: str) -> Response:
         found = static.get(name)
         if found is None:
-            raise NotFound(f"no static file {name!r}")
+            raise NotFound("There is no such file.")
         return Response(found[0], media_type=found[1], headers={"cache-control": "public, max-age=3600"})
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
-        return error_page(site, request, 404, str(exc))
+        return error_page(site, request, 404, exc.public)
 
     @app.exception_handler(BadRequest)
     def bad_request(request: Request, exc: BadRequest) -> Response:
-        return error_page(site, request, 400, str(exc))
+        return error_page(site, request, 400, exc.public)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = {404: f"There is no page at {request.url.path}.", 405: "Only GET requests are accepted."}.get(exc.status_code, str(exc.detail))
+        message = {404: "There is no page at this address.", 405: "Only GET requests are accepted."}.get(exc.status_code, str(exc.detail))
         return error_page(site, request, exc.status_code, message)
 
     @app.exception_handler(Exception)
@@ -232,4 +241,10 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024) -> Any:
         log.error("error serving %s", request.url.path, exc_info=exc)
         return error_page(site, request, 500, "The page could not be produced. The error has been logged on the server.")
 
-    return SecurityHeaders(PageCache(app, max_bytes=cache_bytes))
+    inner: Any = TrailingSlash(PageCache(app, max_bytes=cache_bytes), app.router.routes, base_url)
+    if allowed_hosts is not None:
+        async def wrong_host(scope: dict, receive: Any, send: Any) -> None:
+            await error_page(site, Request(scope), 400, "This server does not answer to that host name.")(scope, receive, send)
+
+        inner = AllowedHosts(inner, allowed_hosts, wrong_host)
+    return SecurityHeaders(inner)

@@ -1,14 +1,16 @@
 """An in-memory cache of rendered responses, keyed by path and query.
 
 The data never change while the server runs, so a page rendered once can be sent again as it is.
-Cached responses are answered before the framework runs at all; a gzip copy is kept for clients
-that accept it. Concurrent requests for a page being rendered wait for that one rendering.
+Cached responses are answered before the framework runs at all; a gzip copy is made the first time
+a client that accepts gzip asks for the page, and kept (pages asked for once, such as a league table
+with a new filter, are not compressed for nothing). Concurrent requests for a page being rendered
+wait for that one rendering.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gzip
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +18,13 @@ from typing import Any
 Key = tuple[str, bytes, bool]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Entry:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    gzipped: bytes | None
+    compressible: bool
+    gzipped: bytes | None = None
 
     @property
     def size(self) -> int:
@@ -69,8 +72,9 @@ class PageCache:
             entry = await asyncio.shield(self.pending[key])
         if entry is not None:
             self.hits += 1
-            self.entries.move_to_end(key)
-            await self._send(entry, gz, send)
+            if key in self.entries:
+                self.entries.move_to_end(key)
+            await self._send(self._gzip(key, entry) if gz else entry, gz, send)
             return
         self.misses += 1
         future: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -87,7 +91,7 @@ class PageCache:
             future.set_result(entry)
         else:
             future.set_result(None)
-        await self._send(entry, gz, send)
+        await self._send(self._gzip(key, entry) if gz else entry, gz, send)
 
     async def _render(self, scope: dict, receive: Any) -> Entry:
         start: dict = {}
@@ -107,14 +111,25 @@ class PageCache:
                 raise
         body = b"".join(chunks)
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-        gzipped = gzip.compress(body, 6) if len(body) >= self.min_gzip and _compressible(headers) else None
-        return Entry(int(start.get("status", 500)), headers, body, gzipped)
+        return Entry(int(start.get("status", 500)), headers, body, len(body) >= self.min_gzip and _compressible(headers))
+
+    def _gzip(self, key: Key, entry: Entry) -> Entry:
+        """The entry with its gzip copy, made now if this is the first client to accept gzip."""
+        if entry.compressible and entry.gzipped is None:
+            entry.gzipped = zlib.compress(entry.body, 6, wbits=31)  # wbits 31: the gzip format
+            if self.entries.get(key) is entry:
+                self.bytes += len(entry.gzipped)
+                self._evict()
+        return entry
 
     def _store(self, key: Key, entry: Entry) -> None:
         if entry.size > self.max_bytes // 4:
             return
         self.entries[key] = entry
         self.bytes += entry.size
+        self._evict()
+
+    def _evict(self) -> None:
         while self.bytes > self.max_bytes and self.entries:
             _, old = self.entries.popitem(last=False)
             self.bytes -= old.size

@@ -1,5 +1,7 @@
 """Query parameters, checked against closed lists: anything else is a 400, never an error page.
 
+Messages name the parameter and what it accepts, never the value given (nothing sent is echoed).
+
 Free text (the league-table search) is only ever compared with names and codes in memory.
 """
 
@@ -39,13 +41,13 @@ def single(params: Mapping[str, Sequence[str]], name: str) -> str:
 def check_names(params: Mapping[str, Sequence[str]], allowed: Sequence[str]) -> None:
     unknown = sorted(set(params) - {*allowed, "format"})
     if unknown:
-        raise BadRequest(f"unknown parameter {unknown[0]!r}; this page accepts {', '.join([*allowed, 'format']) or 'none'}")
+        raise BadRequest(f"this page does not take one of the parameters given; it accepts {', '.join([*allowed, 'format'])}")
 
 
 def output_format(params: Mapping[str, Sequence[str]]) -> str:
     fmt = single(params, "format") or "html"
     if fmt not in FORMATS:
-        raise BadRequest(f"format {fmt!r} is not offered; choose html or json")
+        raise BadRequest("format must be html or json")
     return fmt
 
 
@@ -69,19 +71,19 @@ class LeagueQuery:
         region, type_, icb = single(params, "region"), single(params, "type"), single(params, "icb")
         for name, value, allowed in (("region", region, regions), ("type", type_, types), ("icb", icb, icbs)):
             if value and value not in allowed:
-                raise BadRequest(f"{name} {value!r} is not in the data")
+                raise BadRequest(f"the {name} given is not in the data; choose one from the list on the league page")
         seg_text = single(params, "segment")
         segment = None
         if seg_text:
             if seg_text not in {"1", "2", "3", "4", "5"}:
-                raise BadRequest(f"segment {seg_text!r} is not one of 1 to 5")
+                raise BadRequest("segment must be a number from 1 to 5")
             segment = int(seg_text)
         q = single(params, "q")
         if len(q) > MAX_SEARCH:
             raise BadRequest(f"search text is longer than {MAX_SEARCH} characters")
         sort = single(params, "sort") or "rank"
         if sort not in SORTS:
-            raise BadRequest(f"sort {sort!r} is not offered; choose one of {', '.join(SORTS)}")
+            raise BadRequest(f"sort must be one of {', '.join(SORTS)}")
         order = single(params, "order") or "asc"
         if order not in ORDERS:
             raise BadRequest("order must be asc or desc")

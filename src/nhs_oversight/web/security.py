@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+log = logging.getLogger("nhs_oversight.web")
 
 #: Content-Security-Policy of the dashboard: everything from this server only; no inline script.
 CSP = (
@@ -22,7 +25,11 @@ _NAMES = {name for name, _ in HEADERS}
 
 
 class SecurityHeaders:
-    """ASGI middleware adding :data:`HEADERS` to every HTTP response (replacing any set inside)."""
+    """ASGI middleware adding :data:`HEADERS` to every HTTP response (replacing any set inside).
+
+    An exception escaping the application before it answered becomes a plain 500 here, with the
+    headers, rather than the server's own 500 without them.
+    """
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -32,10 +39,23 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: dict) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
                 message = {**message, "headers": headers + HEADERS}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            log.exception("error serving %s", scope.get("path"))
+            body = b"Sorry, there is a problem with the service."
+            await send_with_headers({"type": "http.response.start", "status": 500, "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+            await send_with_headers({"type": "http.response.body", "body": body})

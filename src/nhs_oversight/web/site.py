@@ -79,13 +79,14 @@ class Site:
         """The organisation's ODS code as in the data; NotFound for any other text."""
         found = self.codes.get(code.strip().upper()) if len(code) <= 12 else None
         if found is None:
-            raise NotFound(f"no organisation with ODS code {code!r} in {self.assessment.period or 'this data'}")
+            where = self.assessment.period or "this data"
+            raise NotFound(f"no organisation with ODS code {code!r} in {where}", f"no organisation with that ODS code in {where}")
         return found
 
     def metric_id(self, metric_id: str) -> str:
         key = metric_id.strip().upper()
         if key not in self.metric_ids:
-            raise NotFound(f"no metric {metric_id!r} in this framework and data")
+            raise NotFound(f"no metric {metric_id!r} in this framework and data", "no metric with that id in this framework and data")
         return key
 
     # -- memo ---------------------------------------------------------------------------------

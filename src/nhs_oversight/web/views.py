@@ -13,6 +13,7 @@ import pandas as pd
 from nhs_oversight import tabulate
 from nhs_oversight.render.output import dataframe_records, to_jsonable
 from nhs_oversight.web.extras import Unavailable
+from nhs_oversight.web.league import LeagueIndex, once_per_site
 from nhs_oversight.web.query import SORTS, LeagueQuery
 from nhs_oversight.web.site import Site
 
@@ -130,58 +131,45 @@ def movement_section(site: Site, limit: int = 30) -> dict[str, Any]:
 
 # -- league table ------------------------------------------------------------------------------
 def league(site: Site, query: LeagueQuery) -> dict[str, Any]:
-    a = site.assessment
-    t = a.league_table(wide=False)
-    total = len(t)
-    if query.region:
-        t = t[t["region"] == query.region]
-    if query.type:
-        t = t[t["trust_type"] == query.type]
-    if query.icb:
-        t = t[t["icb_code"] == query.icb]
-    if query.segment is not None:
-        t = t[t["final_segment"] == query.segment]
-    if query.q:
-        needle = query.q.casefold()
-        t = t[t["org_name"].str.casefold().str.contains(needle, regex=False) | t["org_code"].str.casefold().str.startswith(needle)]
-    desc = query.order == "desc"
-    if query.sort == "rank":
-        order = {tt.id: i for i, tt in enumerate(a.framework.trust_types)}
-        t = t.assign(_t=t["trust_type"].map(order)).sort_values(["_t", "rank", "org_code"], ascending=[True, not desc, True]).drop(columns="_t")
-    else:
-        t = t.sort_values([SORTS[query.sort], "org_code"], ascending=[not desc, True], kind="stable")
-    cols = [c for c in LEAGUE_COLUMNS if c in t.columns]
-    rows = t[cols]
-    unc = site.uncertainty()
-    if not unavailable(unc):
-        have = [c for c in UNCERTAINTY_COLUMNS if c in unc.table.columns]
-        rows = rows.merge(unc.table[["org_code", *have]], on="org_code", how="left")
-    return _page(
-        site, "league", "League table",
+    prepared = once_per_site(site, "league", lambda: _league_prepared(site))
+    rows = prepared["index"].rows(query)
+    return dict(
+        page="league", title="League table", anchor="league", meta=prepared["meta"],
         query=query.params(),
         sort_links={k: query.params(sort=k, order="desc" if query.sort == k and query.order == "asc" else "asc") for k in SORTS},
         sort=query.sort, order=query.order,
-        shown=len(rows), total=total,
-        rows=dataframe_records(rows),
-        uncertainty=section(unc, lambda u: {"columns": [c for c in UNCERTAINTY_COLUMNS if c in rows.columns], "method": _uncertainty_method(u)}),
-        options={
+        shown=len(rows), total=prepared["index"].total,
+        rows=rows,
+        uncertainty=prepared["uncertainty"],
+        options=prepared["options"],
+    )
+
+
+def _league_prepared(site: Site) -> dict[str, Any]:
+    """What every league page shares: the table in every order, the uncertainty, the filter options."""
+    a = site.assessment
+    unc = site.uncertainty()
+    have = [] if unavailable(unc) else [c for c in UNCERTAINTY_COLUMNS if c in unc.table.columns]
+    index = LeagueIndex(a.league_table(wide=False), LEAGUE_COLUMNS, {tt.id: i for i, tt in enumerate(a.framework.trust_types)},
+                        None if unavailable(unc) else unc.table[["org_code", *have]])
+    icb_names = a.summary.drop_duplicates("icb_code").set_index("icb_code")["icb_name"] if "icb_name" in a.summary.columns else {}
+    return {
+        "index": index,
+        "meta": meta(site),  # the same for every page; shared, never changed
+        "uncertainty": section(unc, lambda u: {"columns": have, "method": _uncertainty_method(u)}),
+        "options": {
             "regions": site.regions,
             "types": [{"id": tid, "label": a.framework.trust_type_label(tid)} for tid in site.types],
-            "icbs": [{"code": c, "name": _icb_name(a, c)} for c in site.icbs],
+            "icbs": [{"code": c, "name": str(icb_names[c]) if c in icb_names else c} for c in site.icbs],
             "segments": [1, 2, 3, 4, 5],
             "sorts": list(SORTS),
         },
-    )
+    }
 
 
 def _uncertainty_method(u: Any) -> dict[str, Any]:
     meta = to_jsonable(getattr(u, "meta", {}) or {})
     return {k: meta[k] for k in ("method", "method_description", "draws", "seed", "segments", "caveats") if k in meta}
-
-
-def _icb_name(a, code: str) -> str:
-    names = a.summary.loc[a.summary["icb_code"] == code, "icb_name"]
-    return str(names.iloc[0]) if len(names) else code
 
 
 # -- trust -------------------------------------------------------------------------------------
