@@ -33,6 +33,10 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format
 
+        from nhs_oversight.commands import checks
+
+        checks.whole("--draws", draws, 1, 1_000_000)
+        checks.output(output)
         fmt = infer_format(output, fmt)
         if bool(files) == (departments is not None):
             raise OptionError("give a staff survey results FILE, or --departments FILE (not both)")

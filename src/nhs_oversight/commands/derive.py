@@ -47,6 +47,9 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import infer_format, write_table
         from nhs_oversight.sources.common import MissingReport
 
+        from nhs_oversight.commands.checks import output as check_output
+
+        check_output(output)
         fmt = infer_format(output, fmt)
         if list_metrics:
             emit(write_table(list_definitions(), fmt, output), output)

@@ -36,6 +36,9 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.sources.funnel_input import read_funnel_input
         from nhs_oversight.stats.funnel import funnel
 
+        from nhs_oversight.commands.checks import output as check_output
+
+        check_output(output)
         fmt = infer_format(output, fmt)
         if show not in ("points", "outliers", "limits"):
             raise OptionError(f"--show {show!r}? choose points, outliers or limits")

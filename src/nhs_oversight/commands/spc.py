@@ -49,6 +49,12 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.sources.spc_input import format_dates, parse_date, read_series_csv
         from nhs_oversight.stats.spc import spc, spc_summary
 
+        from nhs_oversight.commands import checks
+
+        checks.finite("--per", per, nonzero=True)
+        checks.finite("--target", target)
+        checks.whole("--columns", columns, 1, 12)
+        checks.output(output)
         out_fmt = infer_format(output, fmt, default="csv")
         extra = [c for c in (improvement_column, target_column) if c]
         table = read_series_csv(
