@@ -30,10 +30,9 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
     ) -> None:
         """Harassment, violence, discrimination and wellbeing outliers, a ranked watch list and trends."""
+        from nhs_oversight.commands import checks
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format
-
-        from nhs_oversight.commands import checks
 
         checks.whole("--draws", draws, 1, 1_000_000)
         checks.output(output)

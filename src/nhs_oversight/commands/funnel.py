@@ -31,12 +31,11 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
     ) -> None:
         """Funnel plot: which units lie outside the 95% and 99.8% limits, allowing for over-dispersion."""
+        from nhs_oversight.commands.checks import output as check_output
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format, write_table
         from nhs_oversight.sources.funnel_input import read_funnel_input
         from nhs_oversight.stats.funnel import funnel
-
-        from nhs_oversight.commands.checks import output as check_output
 
         check_output(output)
         fmt = infer_format(output, fmt)
