@@ -28,10 +28,11 @@ def register(app: typer.Typer) -> None:
         are in the database.
         """
         from nhs_oversight import history as hist
+        from nhs_oversight.commands.common import choose_format
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import infer_format, write_table
+        from nhs_oversight.render.output import write_table
 
-        fmt = infer_format(output, fmt)
+        fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))
         if list_files:
             table = hist.files(db)
             for c in ("first_period", "last_period", "loaded_at"):
