@@ -193,6 +193,11 @@ def frame_below(
         if not any(c.strip() for c in row):
             continue
         if kcol >= len(row) or not row[kcol].strip():
+            if grid.cut and line == grid.lines[-1] and 1 < len(row) < width:
+                raise InputError(
+                    f"{len(row)} fields where the header has {width} (the file ends without a line break: it may be cut short)",
+                    file=grid.path, row=line,
+                )
             blank_at = blank_at or line
             continue
         if blank_at is not None:
@@ -276,6 +281,21 @@ def numbers(
     block = values.reshape(len(columns), n)
     for j, col in enumerate(columns):
         df[col] = block[j]
+
+def not_above(df: pd.DataFrame, part: str, whole: str, path: str, labels: Mapping[str, str]) -> None:
+    """Raise when a part exceeds its whole on a row (breaches above attendances): damage, not data."""
+    if part not in df.columns or whole not in df.columns:
+        return
+    p, w = df[part].to_numpy(dtype=float), df[whole].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = p > w
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{p[i]:g} is more than the {labels.get(whole, whole)!r} of the row ({w[i]:g})",
+            file=path, row=int(df["line"].iloc[i]), column=labels.get(part, part),
+        )
+
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T].*)?$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -232,6 +232,15 @@ def read_series_csv(
     else:
         frame[numerator] = numbers(numerator)
         frame[denominator] = numbers(denominator)
+        if per == 100:  # a percentage: a part cannot exceed its whole
+            with np.errstate(invalid="ignore"):
+                over = frame[numerator].to_numpy(dtype=float) > frame[denominator].to_numpy(dtype=float)
+            if over.any():
+                i = int(np.flatnonzero(over)[0])
+                raise InputError(
+                    f"{frame[numerator].iloc[i]:g} is more than the {denominator} of the row ({frame[denominator].iloc[i]:g}),"
+                    " so the percentage would exceed 100", file=str(path), row=int(rows[i]), column=numerator,
+                )
         frame = _sum_by(frame, [*group, date], [numerator, denominator], extra)
         out_value = "rate"
         num = frame[numerator].to_numpy(dtype=float)
