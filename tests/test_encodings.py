@@ -10,6 +10,7 @@ thousands separator.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
@@ -18,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import REPO, shared_file
 
 from nhs_oversight.errors import InputError
-from tests.conftest import REPO, shared_file
 
 
 def rows_of(path: Path) -> list[list[str]]:
@@ -72,10 +73,8 @@ def variants(rows: list[list[str]], numbers: list[str], percent: list[str] | Non
     }
     if percent:
         out["percent"] = to_csv(numeric_cells(rows, percent, lambda c: c + "%")).encode()
-    try:
+    with contextlib.suppress(UnicodeEncodeError):
         out["cp1252"] = clean.encode("cp1252")
-    except UnicodeEncodeError:
-        pass
     return out
 
 
