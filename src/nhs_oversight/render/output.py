@@ -117,7 +117,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
         risky = text.str.startswith(_FORMULA_START, na=False) & pd.to_numeric(text, errors="coerce").isna()
         if risky.any():
             out = df.copy() if out is None else out
-            out.loc[risky, col] = "'" + text[risky]
+            out[col] = s.where(~risky, "'" + text)
     if out is None:
         out = df
     if any(isinstance(c, str) and c.startswith(_FORMULA_START) for c in out.columns):
