@@ -188,3 +188,12 @@ def test_atomic_write_text_replaces_whole(tmp_path):
     atomic_write_text(target, "two\n")
     assert target.read_text() == "two\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_funnel_names_units_left_out_for_a_zero_denominator(tmp_path, capsys):
+    f = tmp_path / "units.csv"
+    f.write_text("unit,cases,deaths\nA,0,0\nB,100,5\nC,200,9\nD,150,7\n")
+    code, out, err = run(capsys, "funnel", f, "--numerator", "deaths", "--denominator", "cases", "--label", "unit", "--format", "csv")
+    assert code == 0
+    assert "warning: 1 unit(s) with a zero cases are left out: A" in err.splitlines()
+    assert pd.read_csv(pd.io.common.StringIO(out))["label"].tolist() == ["B", "C", "D"]

@@ -48,6 +48,10 @@ def register(app: typer.Typer) -> None:
         labels, o, m, missing = read_funnel_input(file, numerator, denominator, expected, label)
         if missing:
             warn([missing.summary() + "; those units are left out"])
+        zero = [str(x) for x, d in zip(labels, m, strict=True) if d == 0]
+        if zero:  # legal, but no rate: counted and named rather than dropped without a word
+            shown = ", ".join(zero[:10]) + (f" and {len(zero) - 10} more" if len(zero) > 10 else "")
+            warn([f"{len(zero)} unit(s) with a zero {denominator or expected} are left out: {shown}"])
         result = funnel(
             o, m if denominator else None, expected=m if expected else None, labels=labels, target=target,
             limits=limits, overdispersion=overdispersion, scale=scale, robust=robust,
