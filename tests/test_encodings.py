@@ -319,3 +319,15 @@ def test_non_finite_and_absurd_numbers_are_errors(cell, tmp_path):
     with pytest.raises(InputError) as info:
         numbers(df, ["n"], "f.csv", {"n": "Count"}, allow_negative=True)
     assert info.value.row == 6 and info.value.column == "Count"
+
+
+def test_short_row_is_an_error_but_an_unnamed_trailing_column_may_be_missing(tmp_path):
+    from nhs_oversight.sources.common import read_csv
+
+    p = tmp_path / "t.csv"
+    p.write_text("a,b,c,\n1,2,3\n4,5,6\n")  # Excel's trailing comma on the header only
+    assert read_csv(p)[["a", "b", "c"]].to_numpy().tolist() == [["1", "2", "3"], ["4", "5", "6"]]
+    p.write_text("a,b,c\n1,2,3\n4,5")
+    with pytest.raises(InputError, match=r"2 fields where the header has 3 \(the file ends without a line break") as info:
+        read_csv(p)
+    assert info.value.row == 3 and info.value.column == "c"

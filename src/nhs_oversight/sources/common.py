@@ -212,7 +212,10 @@ def read_csv(
 
 
 def _check_short_rows(text: str, df: pd.DataFrame, path: str | Path, header: int | None, skiprows: int) -> None:
-    """Raise on the first data row with fewer fields than the header (cheap: only when some do)."""
+    """Raise on the first data row with fewer fields than the header (cheap: only when some do).
+
+    Columns the header leaves unnamed (a trailing comma in an Excel export) may be missing.
+    """
     import csv
 
     if header is None or df.shape[1] < 2:
@@ -230,7 +233,7 @@ def _check_short_rows(text: str, df: pd.DataFrame, path: str | Path, header: int
             continue
         if not any(c.strip() for c in row):
             continue  # pandas skips blank lines too
-        if len(row) < width:
+        if len(row) < width and any(not str(c).startswith("Unnamed:") and str(c) for c in df.columns[len(row):]):
             end = "" if text.endswith(("\n", "\r")) else " (the file ends without a line break: it may be cut short)"
             raise InputError(
                 f"{len(row)} fields where the header has {width}{end}",
