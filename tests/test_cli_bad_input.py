@@ -69,15 +69,26 @@ def test_bad_nof_files(tmp_path, name, content, fragments):
     assert not list(tmp_path.glob(".out.csv.*"))
 
 
-def test_wrong_encoding(tmp_path):
+def test_latin1_file_is_read_and_said_so(tmp_path):
+    """A Windows-1252 file is read (the same figures as UTF-8) with one note naming the file."""
     text = (HEADER + good_rows()).replace("Trust RAA", "Trust RAA é")
-    path = write(tmp_path, "latin1.csv", text.encode("latin-1"))
-    check_error(oversight("segment", str(path), cwd=tmp_path), "latin1.csv", "row 2", "UTF-8")
+    latin = write(tmp_path, "latin1.csv", text.encode("latin-1"))
+    utf8 = write(tmp_path, "utf8.csv", text)
+    a = oversight("segment", str(latin), "--cutpoints", "2.0,2.3,2.6", "--format", "csv", cwd=tmp_path)
+    b = oversight("segment", str(utf8), "--cutpoints", "2.0,2.3,2.6", "--format", "csv", cwd=tmp_path)
+    assert a.returncode == 0, a.stderr
+    assert a.stdout == b.stdout
+    notes = [line for line in a.stderr.splitlines() if "Windows-1252" in line]
+    assert len(notes) == 1 and "latin1.csv" in notes[0] and "row 2" in notes[0]
 
 
 def test_utf16_file(tmp_path):
-    path = write(tmp_path, "utf16.csv", (HEADER + good_rows()).encode("utf-16"))
-    check_error(oversight("segment", str(path), cwd=tmp_path), "UTF-16")
+    utf16 = write(tmp_path, "utf16.csv", (HEADER + good_rows()).encode("utf-16"))
+    utf8 = write(tmp_path, "utf8.csv", HEADER + good_rows())
+    a = oversight("segment", str(utf16), "--cutpoints", "2.0,2.3,2.6", "--format", "csv", cwd=tmp_path)
+    b = oversight("segment", str(utf8), "--cutpoints", "2.0,2.3,2.6", "--format", "csv", cwd=tmp_path)
+    assert a.returncode == 0, a.stderr
+    assert a.stdout == b.stdout
 
 
 def test_two_quarters_in_two_files(tmp_path):

@@ -164,11 +164,14 @@ def test_header_only(tmp_path: Path) -> None:
         read_ae_monthly(write(tmp_path, [HEADER]))
 
 
-def test_wrong_encoding_utf16(tmp_path: Path) -> None:
-    p = tmp_path / "ae16.csv"
-    p.write_bytes(("\n".join([HEADER, row("RXX", 1)]) + "\n").encode("utf-16"))
-    with pytest.raises(InputError, match="UTF-16"):
-        read_ae_monthly(p)
+def test_utf16_reads_as_utf8(tmp_path: Path) -> None:
+    """Excel's "Unicode text" export (UTF-16 with a BOM) gives the same frame as UTF-8."""
+    text = "\n".join([HEADER, row("RXX", 1)]) + "\n"
+    (tmp_path / "16").mkdir()
+    p16, p8 = tmp_path / "16" / "ae.csv", tmp_path / "ae.csv"
+    p16.write_bytes(text.encode("utf-16"))
+    p8.write_bytes(text.encode("utf-8"))
+    pd.testing.assert_frame_equal(read_ae_monthly(p16), read_ae_monthly(p8))
 
 
 def test_windows_1252_names_are_read(tmp_path: Path) -> None:

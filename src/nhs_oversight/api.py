@@ -56,7 +56,15 @@ def with_organisations(data: OversightInputs, organisations: Sequence[str | Path
 def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "nof-2025-26") -> OversightInputs:
     """The shipped SYNTHETIC national dataset (205 fictional trusts) for one quarter."""
     from nhs_oversight import synthetic
+    from nhs_oversight.errors import OptionError
+    from nhs_oversight.periods import Quarter
 
+    try:
+        quarter = str(Quarter.parse(quarter))
+    except Exception:
+        raise OptionError(f"--synthetic-quarter {quarter!r} is not a quarter; the synthetic dataset has {' and '.join(synthetic.QUARTERS)}") from None
+    if quarter not in synthetic.QUARTERS:
+        raise OptionError(f"--synthetic-quarter {quarter!r}: the synthetic dataset has {' and '.join(synthetic.QUARTERS)} only")
     return read_inputs(synthetic.files(quarter), framework)
 
 

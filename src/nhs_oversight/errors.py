@@ -1,7 +1,9 @@
 """The project's small error hierarchy.
 
 User mistakes (bad files, bad options) raise a subclass of :class:`OversightError`; the CLI prints
-its message on one line and exits with code 2, without a traceback.
+its message on one line and exits with code 2, without a traceback. Anything else is a bug: the
+CLI says so in one line with a hint to report it and exits with code 1 (``--debug`` shows the
+traceback).
 """
 
 from __future__ import annotations
@@ -48,3 +50,11 @@ class OptionError(OversightError):
 
 class FrameworkError(OversightError):
     """A framework specification (YAML) that is invalid."""
+
+
+class OutputError(OversightError):
+    """An output that cannot be written (a full disk, a folder given as the file, no permission).
+
+    The previous file, if any, is left as it was: outputs are written to a temporary file and
+    renamed only when complete.
+    """

@@ -43,9 +43,11 @@ def choose_format(output: Any, fmt: str | None, allowed: tuple[str, ...], defaul
 
     Binary formats (xlsx, parquet, png) need an output file.
     """
+    from nhs_oversight.commands.checks import output as check_output
     from nhs_oversight.errors import OptionError
     from nhs_oversight.render.output import infer_format
 
+    check_output(output)
     chosen = infer_format(output, fmt, default)
     if chosen not in allowed:
         raise OptionError(f"--format {chosen!r}: choose one of {', '.join(allowed)}")

@@ -33,9 +33,12 @@ def register(app: typer.Typer) -> None:
         quiet: bool = opt.QUIET,
     ) -> None:
         """Harassment, violence, discrimination and wellbeing outliers, a ranked watch list and trends."""
+        from nhs_oversight.commands import checks
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format
 
+        checks.whole("--draws", draws, 1, 1_000_000)
+        checks.output(output)
         fmt = infer_format(output, fmt)
         if bool(files) == (departments is not None):
             raise OptionError("give a staff survey results FILE, or --departments FILE (not both)")

@@ -65,12 +65,14 @@ def register(app: typer.Typer) -> None:
         data, and the definition file used. When two files cover the same month, the revised or
         later edition counts.
         """
+        from nhs_oversight.commands.checks import output as check_output
         from nhs_oversight.derive import list_definitions
         from nhs_oversight.derive.successors import read_successors, successor_frame
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format, write_table
         from nhs_oversight.sources.common import MissingReport
 
+        check_output(output)
         fmt = infer_format(output, fmt)
         _check_engine(engine)
         if list_metrics:

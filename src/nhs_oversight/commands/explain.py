@@ -71,6 +71,9 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import atomic_write_text, infer_format
 
         code, files = split_org(list(args or []), org)
+        from nhs_oversight.commands.checks import output as check_output
+
+        check_output(output)
         fmt = infer_format(output, fmt, default="table")
         fmt = ALIASES.get(fmt, fmt)
         if fmt not in FORMATS:

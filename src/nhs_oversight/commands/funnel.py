@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
         National and total rows (TOTAL, England) are left out; values, limits and the chart's axis
         share one unit (--per).
         """
+        from nhs_oversight.commands.checks import output as check_output
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format, write_table
         from nhs_oversight.sources.funnel_input import read_funnel_input
@@ -52,6 +53,7 @@ def register(app: typer.Typer) -> None:
             unit_words,
         )
 
+        check_output(output)
         fmt = infer_format(output, fmt)
         if show not in ("points", "outliers", "limits"):
             raise OptionError(f"--show {show!r}? choose points, outliers or limits")
@@ -66,6 +68,10 @@ def register(app: typer.Typer) -> None:
         notes = [f"left out {len(totals)} national or total row(s): {', '.join(totals)}"] if totals else []
         if missing:
             notes.append(missing.summary() + "; those units are left out")
+        zero = [str(x) for x, d in zip(labels, m, strict=True) if d == 0]
+        if zero:  # legal, but no rate: counted and named rather than dropped without a word
+            shown = ", ".join(zero[:10]) + (f" and {len(zero) - 10} more" if len(zero) > 10 else "")
+            notes.append(f"{len(zero)} unit(s) with a zero {denominator or expected} are left out: {shown}")
         warn(notes)
         result = funnel(
             o, m if denominator else None, expected=m if expected else None, labels=labels, target=target,

@@ -54,11 +54,12 @@ def register(app: typer.Typer) -> None:
         are in the database.
         """
         from nhs_oversight import history as hist
+        from nhs_oversight.commands.common import choose_format
         from nhs_oversight.errors import OptionError
         from nhs_oversight.history_names import for_screen, named
-        from nhs_oversight.render.output import infer_format, write_table
+        from nhs_oversight.render.output import write_table
 
-        fmt = infer_format(output, fmt)
+        fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))
         if org and org_arg and org.upper() != org_arg.upper():
             raise OptionError(f"give one organisation, not {org_arg} and --org {org}")
         org = org or org_arg

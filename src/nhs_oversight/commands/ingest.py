@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
+
+
+@contextlib.contextmanager
+def _no_new_database_on_failure(db: Path | None):
+    """A failed load leaves no database behind when there was none before it (and its WAL).
+
+    An existing database is protected by the load's single transaction; a new one would be
+    an empty file that makes later commands believe something was loaded.
+    """
+    from nhs_oversight.history import default_path
+
+    path = Path(db) if db else Path(default_path())
+    existed = path.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed:
+            for p in (path, path.with_name(path.name + ".wal")):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+        raise
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +47,16 @@ def register(app: typer.Typer) -> None:
         the same content again changes nothing. Every file is validated before anything is
         written, and the load is one transaction, so a failure leaves the database as it was.
         """
+
+        from nhs_oversight.errors import OptionError
+
+        if fmt not in ("table", "csv", "json"):  # checked before the database is touched
+            raise OptionError(f"--format {fmt!r}: choose one of table, csv, json")
+        target = Path(db) if db else None
+        with _no_new_database_on_failure(target):
+            _ingest(files, db, fmt)
+
+    def _ingest(files: list[Path], db: Path | None, fmt: str) -> None:
         import pandas as pd
 
         from nhs_oversight.frameworks import load_framework

@@ -94,7 +94,9 @@ def register(app: typer.Typer) -> None:
             label = current.label or prev.label
             if label:
                 table = table.assign(dataset=label)[["dataset", *m.movers.columns]]
-            text = table.to_csv(index=False, lineterminator="\n")
+            from nhs_oversight.render.output import csv_text
+
+            text = csv_text(table)
         else:
             import json
 

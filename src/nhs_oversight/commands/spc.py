@@ -48,11 +48,16 @@ def register(app: typer.Typer) -> None:
         svg or png draws the charts.
         """
         from nhs_oversight import __version__
+        from nhs_oversight.commands import checks
         from nhs_oversight.commands.common import emit, warn
         from nhs_oversight.render.output import infer_format, write_table
         from nhs_oversight.sources.spc_input import format_dates, parse_date, read_series_csv
         from nhs_oversight.stats.spc import spc, spc_summary
 
+        checks.finite("--per", per, nonzero=True)
+        checks.finite("--target", target)
+        checks.whole("--columns", columns, 1, 12)
+        checks.output(output)
         out_fmt = infer_format(output, fmt, default="csv")
         extra = [c for c in (improvement_column, target_column) if c]
         table = read_series_csv(

@@ -29,6 +29,7 @@ from nhs_oversight.sources.layout import (
     month_column,
     no_duplicates,
     norm,
+    not_above,
     numbers,
     read_grid,
     text_column,
@@ -164,6 +165,9 @@ def _read_wide(grid: Grid, missing: MissingReport | None) -> tuple[pd.DataFrame,
     is_total = df["org_code"].eq("TOTAL") | text_column(df, "period").str.upper().eq("TOTAL")
     present = [c for c in COUNTS if c in header.columns]
     numbers(df, present, path, header.labels, missing)
+    for kind in ("", "booked_"):
+        for t in ("type1", "type2", "type3"):
+            not_above(df, f"over4h_{kind}{t}", f"att_{kind}{t}", path, header.labels)
     totals = df[is_total]
     df = df[~is_total].copy()
     if df.empty:
@@ -215,6 +219,7 @@ def _read_long(grid: Grid, missing: MissingReport | None) -> pd.DataFrame:
         raise InputError("no data rows below the header", file=path, row=header.line)
     values = [c for c in ("attendances", "breaches", "admissions") if c in df.columns]
     numbers(df, values, path, header.labels, missing)
+    not_above(df, "breaches", "attendances", path, header.labels)
     df["org_code"] = text_column(df, "org_code").str.upper()
     raw_type = text_column(df, "type")
     df["type"] = raw_type.str.lower().map(_LONG_TYPES)

@@ -20,7 +20,15 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import InputError
-from nhs_oversight.sources.common import SUPPRESSED_MARKERS, MissingReport, decode, read_bytes
+from nhs_oversight.sources.common import (
+    MAX_MAGNITUDE,
+    TEXT_SUPPRESSED,
+    MissingReport,
+    check_number,
+    decode,
+    number_error,
+    read_bytes,
+)
 
 #: Encodings tried in order: NHS files are UTF-8 (often with a BOM) or Windows-1252.
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -56,6 +64,7 @@ class Grid:
     path: str
     rows: list[list[str]]
     lines: list[int]
+    cut: bool = False  # the file does not end with a line break (it may be cut short)
 
     @property
     def name(self) -> str:
@@ -72,7 +81,7 @@ def read_grid(path: str | Path, encodings: Sequence[str] = ENCODINGS) -> Grid:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("is a binary file, not a CSV file", file=str(path))
     text = decode(data, path, encodings)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     start = 1
@@ -82,8 +91,12 @@ def read_grid(path: str | Path, encodings: Sequence[str] = ENCODINGS) -> Grid:
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InputError(
+                "a quote is opened and never closed (the file may be cut short)", file=str(path), row=start
+            ) from None
         raise InputError(f"not a well-formed CSV: {exc}", file=str(path), row=reader.line_num) from None
-    return Grid(str(path), rows, lines)
+    return Grid(str(path), rows, lines, cut=not text.endswith(("\n", "\r")))
 
 
 @dataclass
@@ -180,6 +193,11 @@ def frame_below(
         if not any(c.strip() for c in row):
             continue
         if kcol >= len(row) or not row[kcol].strip():
+            if grid.cut and line == grid.lines[-1] and 1 < len(row) < width:
+                raise InputError(
+                    f"{len(row)} fields where the header has {width} (the file ends without a line break: it may be cut short)",
+                    file=grid.path, row=line,
+                )
             blank_at = blank_at or line
             continue
         if blank_at is not None:
@@ -187,6 +205,7 @@ def frame_below(
                 "empty cell in a data row", file=grid.path, row=blank_at, column=header.labels[key]
             )
         if len(row) != width:
+            _check_width(grid, header, row, line, width, extra)
             row = (row + [""] * (width - len(row)))[:width] if len(row) < width else row[:width]
         body.append(row)
         lines.append(line)
@@ -195,6 +214,20 @@ def frame_below(
     df = pd.DataFrame({canon: cells[:, j] for canon, j in wanted.items()}, dtype=object)
     df["line"] = np.asarray(lines, dtype=np.int64)
     return df
+
+
+def _check_width(grid: Grid, header: Header, row: list[str], line: int, width: int, extra: Mapping[str, int] | None) -> None:
+    """A data row of the wrong length is damage when it loses a column we read or carries values
+    beyond the header; a short last row of a file without a final line break was cut short."""
+    needed = max([*header.columns.values(), *(extra or {}).values()]) + 1
+    last = line == grid.lines[-1]
+    if len(row) < width and (len(row) < needed or (last and grid.cut)):
+        cut = " (the file ends without a line break: it may be cut short)" if last and grid.cut else ""
+        label = grid.rows[header.index][len(row)].strip() if len(row) < width else ""
+        raise InputError(f"{len(row)} fields where the header has {width}{cut}", file=grid.path, row=line, column=label or None)
+    if len(row) > width and any(c.strip() for c in row[width:]):
+        raise InputError(f"{len(row)} fields where the header has {width}", file=grid.path, row=line,
+                         hint="a comma inside an unquoted cell, or a damaged row")
 
 
 def numbers(
@@ -219,10 +252,15 @@ def numbers(
     flat = pd.Series(np.concatenate([df[c].to_numpy(dtype=object) for c in columns]), dtype=object)
     raw = flat.astype(str).str.strip()
     text = raw.to_numpy(dtype=object)
-    supp = raw.str.lower().isin(SUPPRESSED_MARKERS).to_numpy()
-    cleaned = raw.str.replace(",", "", regex=False).str.rstrip("%").str.strip()
-    values = pd.to_numeric(cleaned.where(~supp), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(values) & ~supp
+    supp = raw.str.lower().isin(TEXT_SUPPRESSED).to_numpy()
+    cleaned = raw.str.rstrip("%").str.strip()
+    commas = cleaned.str.contains(",", regex=False)
+    if commas.any():  # only thousands separators may be dropped: 71,1 is not 711
+        ok = cleaned[commas].str.match(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+        cleaned = cleaned.where(~commas, cleaned.str.replace(",", "", regex=False).where(ok.reindex(cleaned.index, fill_value=True), "x"))
+    literal = cleaned.str.lower().str.lstrip("+-").isin(["nan", "inf", "infinity"])
+    values = pd.to_numeric(cleaned.where(~(supp | literal.to_numpy()), "x"), errors="coerce").to_numpy(dtype=float)
+    bad = (np.isnan(values) & ~supp) | (np.abs(np.nan_to_num(values)) > MAX_MAGNITUDE)
     if not allow_negative:
         bad |= values < 0
     if bad.any():
@@ -230,8 +268,12 @@ def numbers(
         i, j = divmod(k, len(columns))
         cell = text[j * n + i]
         label = labels.get(columns[j], columns[j])
-        what = f"negative count {cell!r}" if np.isfinite(values[j * n + i]) else f"{cell!r} is not a number"
-        raise InputError(what, file=path, row=int(lines[i]), column=label)
+        v = values[j * n + i]
+        if np.isnan(v):
+            raise number_error(cell, path, int(lines[i]), label)
+        if abs(v) > MAX_MAGNITUDE:
+            check_number(cell, v, path, int(lines[i]), label)
+        raise InputError(f"negative count {cell!r}", file=path, row=int(lines[i]), column=label)
     if missing is not None and supp.any():
         for k in np.flatnonzero(supp):
             j, i = divmod(int(k), n)
@@ -239,6 +281,21 @@ def numbers(
     block = values.reshape(len(columns), n)
     for j, col in enumerate(columns):
         df[col] = block[j]
+
+def not_above(df: pd.DataFrame, part: str, whole: str, path: str, labels: Mapping[str, str]) -> None:
+    """Raise when a part exceeds its whole on a row (breaches above attendances): damage, not data."""
+    if part not in df.columns or whole not in df.columns:
+        return
+    p, w = df[part].to_numpy(dtype=float), df[whole].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = p > w
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{p[i]:g} is more than the {labels.get(whole, whole)!r} of the row ({w[i]:g})",
+            file=path, row=int(df["line"].iloc[i]), column=labels.get(part, part),
+        )
+
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[ T].*)?$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -126,6 +126,7 @@ def read_nof_frame(
         )
 
     values = to_number(df["Value"], path, "Value", missing, rows=rows)
+    _check_shares(ids, values, rows, path, framework)
     rank = to_number(df["Rank"], path, "Rank", rows=rows) if "Rank" in df.columns else np.full(len(df), np.nan)
     source = [f"{name}:row {r}" for r in rows]
 
@@ -205,6 +206,30 @@ def read_nof_frame(
     )
     flags = _flags(codes, ids, values, source, framework)
     return orgs, vals, published, flags, period
+
+
+def share_metric_ids(framework: Framework) -> set[str]:
+    """Metrics that are a percentage of a whole ("Percentage of ...", unit percent): 0 to 100.
+
+    Other metrics in percent (a planned deficit, a change) may be negative or above 100.
+    """
+    return {
+        m.id for m in framework.metrics
+        if m.unit in ("percent", "%") and m.name.lower().startswith(("percentage of", "proportion of"))
+    }
+
+
+def _check_shares(ids: pd.Series, values: np.ndarray, rows: np.ndarray, path: str, framework: Framework) -> None:
+    """A share outside 0-100 is damage (171.1% of attendances seen in 4 hours), not data."""
+    shares = ids.isin(share_metric_ids(framework)).to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = shares & ((values < 0) | (values > 100))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{values[i]:g} is not a percentage between 0 and 100 ({ids.iloc[i]} is a percentage of a whole)",
+            file=path, row=int(rows[i]), column="Value",
+        )
 
 
 def _flags(codes: pd.Series, ids: pd.Series, values: np.ndarray, source: list[str], framework: Framework) -> pd.DataFrame:

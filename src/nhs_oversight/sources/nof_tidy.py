@@ -16,11 +16,20 @@ from nhs_oversight.sources.nof import looks_like_nof, read_nof_frame
 
 def is_nof_file(path: str | Path) -> bool:
     """Whether a CSV's header is that of NHS England's NOF data download."""
+    import stat
+
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as f:
-            header = f.readline()
+        if not stat.S_ISREG(Path(path).stat().st_mode):
+            return False  # a pipe or device: never opened here (the reader refuses it by name)
+        with open(path, "rb") as f:
+            head = f.read(8192)
     except OSError:
         return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        header = head[2:].decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be", errors="replace")
+    else:
+        header = head.decode("utf-8-sig", errors="replace")
+    header = header.replace("\r", "\n").split("\n", 1)[0].replace('"', "")
     return looks_like_nof(pd.DataFrame(columns=[c.strip() for c in header.split(",")]))
 
 

@@ -63,12 +63,15 @@ def _head_rows(path: str | Path, limit: int = 40) -> list[list[str]]:
     data = read_bytes(path)[:65536]
     if data[:4] == b"PK\x03\x04":
         raise InputError("is an Excel workbook, not a CSV file", file=str(path), hint="save the sheet as CSV UTF-8")
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Excel's "Unicode text")
+        text = data[2 : len(data) - len(data) % 2].decode("utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be", errors="replace")
+    else:
+        for enc in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
     lines = text.splitlines()[:limit]
     try:
         return list(csv.reader(io.StringIO("\n".join(lines))))

@@ -232,11 +232,14 @@ def read_series_csv(
     else:
         frame[numerator] = numbers(numerator)
         frame[denominator] = numbers(denominator)
+        raw_rows = frame.assign(_row=rows)
         frame = _sum_by(frame, [*group, date], [numerator, denominator], extra)
         out_value = "rate"
         num = frame[numerator].to_numpy(dtype=float)
         den = frame[denominator].to_numpy(dtype=float)
         zero = den == 0
+        if per == 100:  # a percentage: a part cannot exceed its whole
+            _part_not_above_whole(frame, raw_rows, num, den, [*group, date], path, numerator, denominator)
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(zero, np.nan, per * num / den)
         if zero.any():
@@ -259,6 +262,22 @@ def _dup_check(frame: pd.DataFrame, keys: list[str], rows: np.ndarray, path: str
             row=int(rows[same[0]]),
             hint="add a --group column that tells them apart, or pass --sum to add them up",
         )
+
+
+def _part_not_above_whole(frame, raw_rows, num, den, keys, path, numerator, denominator) -> None:
+    """Raise when a series-date's numerator exceeds its (non-zero) denominator, naming its first row."""
+    with np.errstate(invalid="ignore"):
+        over = (num > den) & (den > 0)
+    if not over.any():
+        return
+    i = int(np.flatnonzero(over)[0])
+    key = frame.iloc[i][keys]
+    same = (raw_rows[keys] == key.to_numpy()).all(axis=1).to_numpy()
+    row = int(raw_rows["_row"].to_numpy()[same][0]) if same.any() else None
+    raise InputError(
+        f"{num[i]:g} is more than the {denominator} ({den[i]:g}), so the percentage would exceed 100",
+        file=str(path), row=row, column=numerator,
+    )
 
 
 def _sum_by(frame: pd.DataFrame, keys: list[str], cols: list[str], extra: Sequence[str]) -> pd.DataFrame:
