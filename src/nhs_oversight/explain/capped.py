@@ -85,6 +85,7 @@ def capped_plan(assessment: Assessment, org: pd.Series, target: Target, log: Sea
     ctx, candidates = prepare(after, org1, probe, rows1, weights, offered, t1, log)
     found = find(ctx, candidates)
     largest = largest_text(ctx, found.largest)
+    largest = f"After step 1, {largest[:1].lower()}{largest[1:]}"
     m = found.move
     if m is None:
         text = f"{text1} Then no set of metric changes reaches segment {target.target_segment}."
