@@ -8,6 +8,8 @@ trust far from its cut point.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nhs_oversight.engine.whatif import with_flags
 from nhs_oversight.explain import explain
@@ -175,3 +177,42 @@ def test_every_trust_not_in_segment_1_or_5_gets_a_plan_up_that_holds(acute):
             assert float(after["average_score_unrounded"]) == pytest.approx(p.resulting_average_unrounded, abs=1e-12)
     assert missing == []
     assert held == tried and tried > 134
+
+
+# ------------------------------------------------------------------ the search against brute force
+def _brute(groups, need):
+    """Least effort over every choice of at most one option per group with gains adding to ``need``."""
+    from itertools import product
+
+    best = float("inf")
+    for pick in product(*[[None, *g] for g in groups]):
+        chosen = [o for o in pick if o is not None]
+        if sum(-o.delta for o in chosen) >= need:
+            best = min(best, sum(o.effort for o in chosen))
+    return best
+
+
+OPTION = st.tuples(st.floats(0.001, 0.3), st.floats(0.001, 1.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(OPTION, min_size=1, max_size=4), min_size=1, max_size=4), st.floats(0.01, 0.6))
+def test_the_search_finds_the_least_effort_that_brute_force_finds(raw, need):
+    from types import SimpleNamespace
+
+    from nhs_oversight.explain.plans import GAIN_STEP, TIE_BREAK, Option, solve
+
+    ctx = SimpleNamespace(target=SimpleNamespace(better=True))
+    groups = [[Option([], -g, e) for g, e in opts] for opts in raw]
+    found = solve(ctx, groups, need)
+    exact = _brute(groups, need)
+    if found is None:
+        assert _brute(groups, need - len(groups) * GAIN_STEP) == float("inf") or exact == float("inf")
+        return
+    chosen, _ = found
+    assert sum(-o.delta for o in chosen) >= need - 1e-12  # sure to reach
+    effort = sum(o.effort for o in chosen)
+    # no plan reaching a hair more than needed (the rounding slack) costs less
+    assert effort <= _brute(groups, need + len(groups) * GAIN_STEP) + TIE_BREAK * len(groups) + 1e-9
+    low = solve(ctx, groups, need, up=True)
+    assert low is not None and low[1] - TIE_BREAK * len(low[0]) <= exact + 1e-9

@@ -89,12 +89,12 @@ def capped_plan(assessment: Assessment, org: pd.Series, target: Target, log: Sea
     m = found.move
     if m is None:
         text = f"{text1} Then no set of metric changes reaches segment {target.target_segment}."
-        return _plan(target, steps, None, found.largest, largest, text, 0, None)
+        return _plan(target, steps, None, found.largest, largest, text, 0, None, found)
     text2 = f"Then improve {changes_text(m.changes)}: segment {m.resulting_segment}, average {m.resulting_average:.2f}."
     steps.append(_step("metrics", text2, m, m.changes))
     n = len(step_changes) + len(m.changes)
     text = f"Two steps. 1. {text1} 2. {text2}"
-    return _plan(target, steps, m, found.largest, largest, text, n, m.effort)
+    return _plan(target, steps, m, found.largest, largest, text, n, m.effort, found)
 
 
 def _finance_change(before: Assessment, after: Assessment, code: str, planned: float) -> Change:

@@ -196,6 +196,8 @@ class Plan(_Record):
     largest_single: Move | None
     largest_single_text: str
     verified: bool
+    proved: bool = True  # the least effort proved by the solver (else effort_bound is what it proved)
+    effort_bound: float | None = None
 
 
 @dataclass(frozen=True)
