@@ -84,7 +84,7 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bo
             plan = capped_plan(assessment, org, target, log)
         if plan is not None:
             plan_list.append(plan)
-        distance.append(_distance(target, moves, how, plan))
+        distance.append(_distance(target, moves, how, plan, searched=max_moves > 0))
 
     provenance = dict(assessment.provenance())
     provenance["dataset"] = assessment.label
@@ -252,15 +252,15 @@ def _peers(assessment: Assessment, code: str, trust_type: str, n: int = 2) -> tu
     return tuple(out)
 
 
-def _distance(target: Target, moves, how: str, plan=None) -> Distance:
+def _distance(target: Target, moves, how: str, plan=None, searched: bool = True) -> Distance:
     text = target.reason
     if target.reachable:
         if moves:
             n = len(moves)
             text += f" {n} way{'s' if n > 1 else ''} found, each checked by re-running the engine."
-        elif plan is not None and plan.found:
+        elif searched and plan is not None and plan.found:
             text += f" No change to one metric, or to two, reaches it; the plan below changes {plan.n_changes}."
-        elif how != "none" or plan is not None:
+        elif searched:
             text += " No change to one metric, or to two, reaches it: the gap is larger than any one or two metrics can close."
     return Distance(
         direction=target.direction,
@@ -275,3 +275,33 @@ def _distance(target: Target, moves, how: str, plan=None) -> Distance:
         search=how,
         text=text,
     )
+
+
+def plans_for(assessment: Assessment, org_code: str, directions: tuple[str, ...] = ("better", "worse")) -> tuple:
+    """Only the plans of :func:`explain` (the same search and engine runs), for checks across many trusts.
+
+    >>> import nhs_oversight as no
+    >>> a = no.assess(no.synthetic_inputs("2025/26 Q1"))
+    >>> [p.direction for p in plans_for(a, "Z00", ("better",))] in ([], ["better"])
+    True
+    """
+    org = _find(assessment, org_code)
+    code = str(org["org_code"])
+    fw = assessment.framework
+    rows = assessment.metrics[assessment.metrics["org_code"].to_numpy(dtype=object) == code]
+    order = {m.id: i for i, m in enumerate(fw.metrics)}
+    rows = rows.assign(_o=rows["metric_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    weight, _, _ = contributions(fw, rows, float(org["average_score_unrounded"]))
+    weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
+    probe = Probe(assessment, code)
+    offered, _ = movable(assessment, probe, rows)
+    log = SearchLog()
+    out = []
+    for target in targets(assessment, org):
+        if target.direction not in directions:
+            continue
+        if target.reachable:
+            out.append(metric_plan(*prepare(assessment, org, probe, rows, weights, offered, target, log)))
+        elif is_capped(assessment, org, target):
+            out.append(capped_plan(assessment, org, target, log))
+    return tuple(out)
