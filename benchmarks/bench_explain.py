@@ -35,7 +35,7 @@ def apply(a, code: str, changes, flag=None):
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     a = no.assess(no.read_inputs([path]))
-    times, tried, held, plans_held, plans_tried = [], 0, 0, 0, 0
+    times, tried, held, plans_held, plans_tried, proved = [], 0, 0, 0, 0, 0
     sizes: Counter = Counter()
     no_plan_up = []
     for code in a.summary["org_code"]:
@@ -53,12 +53,13 @@ def main() -> None:
             flag = 0.0 if any(s.flag_to is not None for s in p.steps) else None
             plans_held += int(apply(a, code, changes, flag)["final_segment"]) == p.resulting_segment
             sizes[(p.direction, p.n_changes)] += 1
+            proved += p.proved
         if e.final_segment in (2, 3, 4) and not any(p.found and p.direction == "better" for p in e.plans):
             no_plan_up.append(code)
     print(f"trusts: {len(times)}; explain time per trust: median {statistics.median(times):.2f} s, "
           f"max {max(times):.2f} s, total {sum(times):.1f} s")
     print(f"moves tried {tried}, held {held}")
-    print(f"plans tried {plans_tried}, held {plans_held}")
+    print(f"plans tried {plans_tried}, held {plans_held}, proved the least effort {proved}")
     for direction in ("better", "worse"):
         got = sorted((n, k) for (d, n), k in sizes.items() if d == direction)
         print(f"plan sizes ({direction}): " + ", ".join(f"{n} changes x{k}" for n, k in got))
