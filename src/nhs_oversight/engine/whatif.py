@@ -220,9 +220,12 @@ class Probe:
         return ScoresAt(values=candidates, score=score, average_inputs=average_inputs)
 
     def ties_at(self, metric_id: str, value: float) -> int:
-        """How many other organisations of the metric report exactly ``value``."""
+        """How many other organisations ranked with this one (same unit; same type where the metric is
+        ranked within type) report exactly ``value``."""
         rows, j = self._rows[metric_id]
-        equal = np.abs(rows.value - value) <= 1e-9
+        equal = (np.abs(rows.value - value) <= 1e-9) & (rows.unit == rows.unit[j])
+        if self.framework.metric(metric_id).population == "trust_type":
+            equal &= rows.trust_type == rows.trust_type[j]
         equal[j] = False
         return int(equal.sum())
 
