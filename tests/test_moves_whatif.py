@@ -58,23 +58,28 @@ def test_probe_agrees_with_a_full_engine_run_after_a_change(national, data):
         assert x[0] == pytest.approx(own.at[dep, "average_input"], abs=1e-12)
 
 
-def test_a_changed_value_draws_level_with_an_equal_value():
-    # Published tie ranks order equal rounded values. T3 moved to exactly T2's 75.0 shares T2's tie rank
-    # (rank 1 of the ranked group, score 2.00) instead of keeping its own (which would put it 2nd).
+def test_a_changed_value_keeps_its_rank_cell_as_an_edited_file_does():
+    # Published tie ranks order equal rounded values. T3 moved to exactly T2's 75.0 keeps its own tie rank
+    # (3, after T2's 2), as when the Value cell of the file is edited: rank 2 of the 4 below 78%,
+    # 2 + 2 x 1/3 = 2.67. Counted before T2 it would rank 1 (2.00): the safe score for a claim of
+    # improvement is the worse, 2.67; for a claim of decline the better, 2.00.
     data = build(P1)
     values = data.values.copy()
     values["tie_rank"] = np.arange(1, len(values) + 1, dtype=float)
     data = data.with_values(values)
     changed = with_values(data, {("T3", "OF0013"): 75.0})
     row = changed.values[(changed.values["org_code"] == "T3") & (changed.values["metric_id"] == "OF0013")].iloc[0]
-    t2 = changed.values[(changed.values["org_code"] == "T2") & (changed.values["metric_id"] == "OF0013")].iloc[0]
-    assert row["value"] == 75.0 and row["tie_rank"] == t2["tie_rank"]
+    assert row["value"] == 75.0 and row["tie_rank"] == 3.0
+    assert changed.values["tie_rank"].tolist() == data.values["tie_rank"].tolist()
     a = run(changed)
     scores = a.metrics[a.metrics["metric_id"] == "OF0013"].set_index("org_code")["score"]
-    assert scores["T3"] == scores["T2"] == 2.0
-    assert metric_scores_at(run(data), "T3", "OF0013", [75.0]).score[0] == 2.0
-    unchanged = with_values(data, {("T3", "OF0013"): 70.0})
-    assert unchanged.values["tie_rank"].tolist() == data.values["tie_rank"].tolist()
+    assert scores["T2"] == 2.0 and scores["T3"] == pytest.approx(2 + 2 / 3)
+    base = run(data)
+    assert metric_scores_at(base, "T3", "OF0013", [75.0]).score[0] == pytest.approx(2 + 2 / 3)
+    probe = Probe(base, "T3")
+    assert probe.scores_at("OF0013", [75.0], safe="better").score[0] == pytest.approx(2 + 2 / 3)
+    assert probe.scores_at("OF0013", [75.0], safe="worse").score[0] == 2.0
+    assert probe.ties_at("OF0013", 75.0) == 1 and probe.ties_at("OF0013", 74.0) == 0
 
 
 def test_scores_at_many_values_for_a_ranked_metric():

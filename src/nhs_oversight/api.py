@@ -92,7 +92,7 @@ def assess(
     return _assess(data, fw, AssessOptions(cutpoints=cutpoints, recompute_all=recompute_all))
 
 
-def explain(assessment: Assessment, org_code: str, max_moves: int = 3):
+def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bool = True):
     """Why one organisation is in its segment, how close it is to the next, and what would move it.
 
     Returns an :class:`nhs_oversight.explain.Explanation` (``.to_text()``, ``.to_markdown()``,
@@ -100,4 +100,4 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3):
     """
     from nhs_oversight.explain import explain as _explain
 
-    return _explain(assessment, org_code, max_moves=max_moves)
+    return _explain(assessment, org_code, max_moves=max_moves, plans=plans)

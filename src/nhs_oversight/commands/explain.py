@@ -48,6 +48,7 @@ def register(app: typer.Typer) -> None:
         org: str = typer.Option(None, "--org", help="The organisation's ODS code (instead of giving it among the arguments)."),
         fmt: str = typer.Option(None, "--format", help="table (plain text for the terminal), json or markdown (default: table, or from --output's suffix)."),
         max_moves: int = typer.Option(3, "--moves", help="Most moves to offer towards each adjacent segment."),
+        plans: bool = typer.Option(True, "--plans/--no-plans", help="Find the least-effort plan towards each adjacent segment and set each metric against its peers."),
         framework: str = opt.FRAMEWORK,
         cutpoints: str = opt.CUTPOINTS,
         recompute_all: bool = opt.RECOMPUTE_ALL,
@@ -81,7 +82,7 @@ def register(app: typer.Typer) -> None:
         if max_moves < 0:
             raise OptionError("--moves must be 0 or more")
         a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)
-        e = explain(a, code, max_moves=max_moves)
+        e = explain(a, code, max_moves=max_moves, plans=plans)
         warn(a.warnings)
         if fmt == "json":
             text = json.dumps(e.to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -83,8 +83,11 @@ def score_ranked(
     idx: np.ndarray,
     population: str,
     tie_group: np.ndarray | None = None,
+    describe_ties: bool = True,
 ) -> None:
-    """Variant A (no bookend), B (standard: meeting it scores 1.00) or C (floor: failing it scores 4.00)."""
+    """Variant A (no bookend), B (standard: meeting it scores 1.00) or C (floor: failing it scores 4.00).
+
+    ``describe_ties=False`` leaves ``tie_order`` blank (what-if scoring needs only the scores)."""
     meets = _compare(value, spec.standard.op, spec.standard.value) if spec.standard else np.zeros(len(value), bool)
     fails = _compare(value, spec.floor.op, spec.floor.value) if spec.floor else np.zeros(len(value), bool)
     ranked = ~meets & ~fails
@@ -103,7 +106,8 @@ def score_ranked(
     rank_full = np.full(len(value), np.nan)
     rank_full[ranked] = ranks
     tie_full = np.full(len(value), TIE_NONE, dtype=object)
-    tie_full[ranked] = tie_orders(better, ranks)
+    if describe_ties:
+        tie_full[ranked] = tie_orders(better, ranks)
     out.tie_order[idx] = tie_full
     out.score[idx] = scores
     out.rule[idx] = rule
@@ -126,8 +130,8 @@ def score_banded(spec: BandedScoring, metric: Metric, value: np.ndarray, out: Sc
     out.population[idx] = "none"
 
 
-def score_metric(metric: Metric, rows: MetricRows, tie_break: bool) -> Scored:
-    """Score every row of one metric over its scoring population."""
+def score_metric(metric: Metric, rows: MetricRows, tie_break: bool, describe_ties: bool = True) -> Scored:
+    """Score every row of one metric over its scoring population (``describe_ties``: see :func:`score_ranked`)."""
     n = len(rows.value)
     out = _empty_scored(n)
     spec = metric.scoring
@@ -156,7 +160,7 @@ def score_metric(metric: Metric, rows: MetricRows, tie_break: bool) -> Scored:
             groups = [(t, where[rows.trust_type[where] == t]) for t in sorted(set(rows.trust_type[where]))]
         for label, g in groups:
             tb = rows.tie_rank[g] if tie_break else None
-            score_ranked(sub, metric, rows.value[g], tb, out, g, label, rows.trust_type[g])
+            score_ranked(sub, metric, rows.value[g], tb, out, g, label, rows.trust_type[g], describe_ties)
     return out
 
 

@@ -11,7 +11,7 @@ times faster. Whatever is shown to users should still be confirmed by a full ``a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -35,10 +35,12 @@ def with_values(inputs: OversightInputs, changes: Mapping[tuple[str, str], float
     Returns
     -------
     OversightInputs
-        The changed value row keeps its ``source``. Its published tie-break rank (which ordered
-        equal rounded values by their unrounded value) no longer applies to a new value, so it
-        becomes the best tie rank among other organisations reporting exactly the new value (the
-        change draws level with them), or missing when none does.
+        The changed value row keeps its ``source`` and its published tie-break rank, exactly as
+        when the ``Value`` cell of the file is edited and the ``Rank`` cell left alone: so a
+        changed value run through :func:`~nhs_oversight.engine.assess` scores as the same change
+        made to the file and read by ``oversight segment``. Among other organisations reporting
+        exactly the new value, the engine then orders it by that rank (for a better value, usually
+        after them). :meth:`Probe.scores_at` with ``safe`` says what is certain whatever the order.
 
     Examples
     --------
@@ -52,27 +54,30 @@ def with_values(inputs: OversightInputs, changes: Mapping[tuple[str, str], float
     codes = values["org_code"].to_numpy(dtype=object)
     metrics = values["metric_id"].to_numpy(dtype=object)
     value = values["value"].to_numpy(dtype=float).copy()
-    tie = values["tie_rank"].to_numpy(dtype=float).copy()
     for (org, metric_id), new in changes.items():
-        same_metric = metrics == metric_id
-        at = np.flatnonzero(same_metric & (codes == org))
+        at = np.flatnonzero((metrics == metric_id) & (codes == org))
         if len(at) == 0:
             raise OptionError(f"{org} has no value for {metric_id} to change")
-        j = int(at[0])
-        if float(new) == value[j]:
-            continue  # an unchanged value keeps its published tie-break rank
-        value[j] = float(new)
-        tie[j] = _tie_rank_for(value, tie, same_metric, j)
+        value[int(at[0])] = float(new)
     values["value"] = value
-    values["tie_rank"] = tie
     return inputs.with_values(values)
 
 
-def _tie_rank_for(value: np.ndarray, tie: np.ndarray, same_metric: np.ndarray, j: int) -> float:
-    others = same_metric.copy()
-    others[j] = False
-    equal = others & np.isclose(value, value[j], rtol=0, atol=1e-9) & ~np.isnan(tie)
-    return float(tie[equal].min()) if equal.any() else np.nan
+def with_flags(inputs: OversightInputs, flags: Mapping[str, float]) -> OversightInputs:
+    """A copy of the inputs with some organisations' financial override flag set (``{org_code: 0 or 1}``).
+
+    The flag is an input (NHS England's ``OF5004``), as editing that row of the file would change it.
+    """
+    f = inputs.flags.copy()
+    codes = f["org_code"].to_numpy(dtype=object)
+    flag = f["financial_flag"].to_numpy(dtype=float).copy()
+    for org, new in flags.items():
+        at = np.flatnonzero(codes == org)
+        if len(at) == 0:
+            raise OptionError(f"{org} has no financial override flag to change")
+        flag[at] = float(new)
+    f["financial_flag"] = flag
+    return replace(inputs, flags=f)
 
 
 @dataclass(frozen=True)
@@ -180,8 +185,15 @@ class Probe:
     def has(self, metric_id: str) -> bool:
         return metric_id in self._rows
 
-    def scores_at(self, metric_id: str, values: Sequence[float] | np.ndarray) -> ScoresAt:
-        """See :func:`metric_scores_at`."""
+    def scores_at(self, metric_id: str, values: Sequence[float] | np.ndarray, safe: str | None = None) -> ScoresAt:
+        """See :func:`metric_scores_at`.
+
+        ``safe`` (``better`` or ``worse``): where a candidate equals another organisation's value,
+        its place among the equal values depends on a tie order a real new value would not carry,
+        so the score is the one certain for a claim in that direction: for ``better``, the worse of
+        the engine's score (own published rank kept) and the score ranked after every equal value;
+        for ``worse``, the better of the engine's and the score ranked before them.
+        """
         metric = self.framework.metric(metric_id)
         if isinstance(metric.scoring, MatrixScoring):
             raise OptionError(f"{metric.id} is looked up from other metrics' scores; change {metric.scoring.rows} or {metric.scoring.columns}")
@@ -191,7 +203,7 @@ class Probe:
         if self._own_source[metric.id] == "published":
             score = np.full(len(candidates), self._own_score[metric.id])
         else:
-            score = self._score(metric, candidates)
+            score = self._score(metric, candidates, safe)
         average_inputs: dict[str, np.ndarray] = {}
         if metric.in_average:
             average_inputs[metric.id] = _average_input(metric, score)
@@ -207,23 +219,32 @@ class Probe:
                 average_inputs[dependent.id] = _average_input(dependent, combined)
         return ScoresAt(values=candidates, score=score, average_inputs=average_inputs)
 
-    def _score(self, metric: Metric, candidates: np.ndarray) -> np.ndarray:
+    def ties_at(self, metric_id: str, value: float) -> int:
+        """How many other organisations ranked with this one (same unit; same type where the metric is
+        ranked within type) report exactly ``value``."""
+        rows, j = self._rows[metric_id]
+        equal = (np.abs(rows.value - value) <= 1e-9) & (rows.unit == rows.unit[j])
+        if self.framework.metric(metric_id).population == "trust_type":
+            equal &= rows.trust_type == rows.trust_type[j]
+        equal[j] = False
+        return int(equal.sum())
+
+    def _score(self, metric: Metric, candidates: np.ndarray, safe: str | None = None) -> np.ndarray:
         rows, j = self._rows[metric.id]
         original, tie_original = rows.value, rows.tie_rank
         others = np.ones(len(original), dtype=bool)
         others[j] = False
-        others &= ~np.isnan(tie_original)
         value, tie = original.copy(), tie_original.copy()
         work = MetricRows(org=rows.org, value=value, unit=rows.unit, tie_rank=tie, trust_type=rows.trust_type)
         out = np.empty(len(candidates))
         for k, v in enumerate(candidates):
             value[j] = v
-            if v == original[j]:  # an unchanged value keeps its published tie-break rank
-                tie[j] = tie_original[j]
-            else:
-                equal = others & (np.abs(original - v) <= 1e-9)
-                tie[j] = tie_original[equal].min() if equal.any() else np.nan
-            out[k] = score_metric(metric, work, self._tie_break).score[j]
+            tie[j] = tie_original[j]  # as an edited file: the Rank cell stays
+            out[k] = score_metric(metric, work, self._tie_break, describe_ties=False).score[j]
+            if safe and v != original[j] and (others & (np.abs(original - v) <= 1e-9)).any():
+                tie[j] = np.inf if safe == "better" else -np.inf
+                edge = score_metric(metric, work, self._tie_break, describe_ties=False).score[j]
+                out[k] = max(out[k], edge) if safe == "better" else min(out[k], edge)
         return out
 
 

@@ -22,18 +22,23 @@ from nhs_oversight.explain.model import (
     MetricLine,
     Move,
     Peer,
+    PeerValue,
+    Plan,
+    PlanStep,
     Step,
 )
 
-__all__ = ["Change", "Distance", "DomainLine", "Explanation", "MetricLine", "Move", "Peer", "Step", "explain"]
+__all__ = [
+    "Change", "Distance", "DomainLine", "Explanation", "MetricLine", "Move", "Peer", "PeerValue", "Plan", "PlanStep", "Step", "explain",
+]
 
 
 class _CallablePackage(types.ModuleType):
     """Importing this package makes ``nhs_oversight.explain`` name the package, not the function;
     being callable keeps ``no.explain(assessment, org_code)`` working either way."""
 
-    def __call__(self, assessment, org_code: str, max_moves: int = 3) -> Explanation:
-        return explain(assessment, org_code, max_moves=max_moves)
+    def __call__(self, assessment, org_code: str, max_moves: int = 3, plans: bool = True) -> Explanation:
+        return explain(assessment, org_code, max_moves=max_moves, plans=plans)
 
 
 sys.modules[__name__].__class__ = _CallablePackage

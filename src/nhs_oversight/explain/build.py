@@ -10,17 +10,20 @@ import pandas as pd
 from nhs_oversight.engine import Assessment
 from nhs_oversight.engine.whatif import Probe
 from nhs_oversight.errors import OptionError
+from nhs_oversight.explain.capped import capped_plan, is_capped
 from nhs_oversight.explain.contributions import contributions
 from nhs_oversight.explain.distance import Target, targets
 from nhs_oversight.explain.formatting import band_text, decimals_of, is_missing, value_text
 from nhs_oversight.explain.model import Distance, DomainLine, Explanation, MetricLine, Peer
-from nhs_oversight.explain.moves import SearchLog, movable, search
+from nhs_oversight.explain.moves import SearchLog, movable, prepare, search_prepared
+from nhs_oversight.explain.peers import against_peers
+from nhs_oversight.explain.plans import metric_plan
 from nhs_oversight.explain.rules import rule_text
 from nhs_oversight.explain.steps import headline, steps
 from nhs_oversight.frameworks.model import MatrixScoring, PublishedScoring
 
 
-def explain(assessment: Assessment, org_code: str, max_moves: int = 3) -> Explanation:
+def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bool = True) -> Explanation:
     """Why an organisation is in its segment, how close it is to the next, and what would move it.
 
     Parameters
@@ -28,6 +31,8 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3) -> Explan
     assessment : the result of :func:`nhs_oversight.assess`.
     org_code : the organisation's ODS code (any case).
     max_moves : the most moves to offer towards each adjacent segment.
+    plans : whether to find the least-effort plan towards each adjacent segment (and, for a trust
+        the financial override caps, the two-step plan) and set each metric against its peers.
 
     Returns
     -------
@@ -66,10 +71,20 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3) -> Explan
     )
 
     log = SearchLog()
-    distance = []
+    distance, plan_list = [], []
     for target in targets(assessment, org):
-        moves, how = search(assessment, org, probe, rows, weights, offered, target, max_moves, log)
-        distance.append(_distance(target, moves, how))
+        moves, how, plan = (), "none", None
+        if target.reachable and (max_moves > 0 or plans):
+            ctx, candidates = prepare(assessment, org, probe, rows, weights, offered, target, log)
+            if plans:
+                plan = metric_plan(ctx, candidates)
+            if max_moves > 0:
+                moves, how = search_prepared(ctx, candidates, max_moves)
+        elif plans and is_capped(assessment, org, target):
+            plan = capped_plan(assessment, org, target, log)
+        if plan is not None:
+            plan_list.append(plan)
+        distance.append(_distance(target, moves, how, plan, searched=max_moves > 0))
 
     provenance = dict(assessment.provenance())
     provenance["dataset"] = assessment.label
@@ -95,6 +110,8 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3) -> Explan
         provenance=provenance,
         warnings=tuple(assessment.warnings),
         search={"engine_runs": log.engine_runs, "candidates_scored": log.candidates_scored, "unconfirmed": log.unconfirmed},
+        plans=tuple(plan_list),
+        against_peers=against_peers(assessment, probe, rows) if plans else (),
     )
 
 
@@ -235,13 +252,15 @@ def _peers(assessment: Assessment, code: str, trust_type: str, n: int = 2) -> tu
     return tuple(out)
 
 
-def _distance(target: Target, moves, how: str) -> Distance:
+def _distance(target: Target, moves, how: str, plan=None, searched: bool = True) -> Distance:
     text = target.reason
     if target.reachable:
         if moves:
             n = len(moves)
             text += f" {n} way{'s' if n > 1 else ''} found, each checked by re-running the engine."
-        else:
+        elif searched and plan is not None and plan.found:
+            text += f" No change to one metric, or to two, reaches it; the plan below changes {plan.n_changes}."
+        elif searched:
             text += " No change to one metric, or to two, reaches it: the gap is larger than any one or two metrics can close."
     return Distance(
         direction=target.direction,
@@ -256,3 +275,33 @@ def _distance(target: Target, moves, how: str) -> Distance:
         search=how,
         text=text,
     )
+
+
+def plans_for(assessment: Assessment, org_code: str, directions: tuple[str, ...] = ("better", "worse")) -> tuple:
+    """Only the plans of :func:`explain` (the same search and engine runs), for checks across many trusts.
+
+    >>> import nhs_oversight as no
+    >>> a = no.assess(no.synthetic_inputs("2025/26 Q1"))
+    >>> [p.direction for p in plans_for(a, "Z00", ("better",))] in ([], ["better"])
+    True
+    """
+    org = _find(assessment, org_code)
+    code = str(org["org_code"])
+    fw = assessment.framework
+    rows = assessment.metrics[assessment.metrics["org_code"].to_numpy(dtype=object) == code]
+    order = {m.id: i for i, m in enumerate(fw.metrics)}
+    rows = rows.assign(_o=rows["metric_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    weight, _, _ = contributions(fw, rows, float(org["average_score_unrounded"]))
+    weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
+    probe = Probe(assessment, code)
+    offered, _ = movable(assessment, probe, rows)
+    log = SearchLog()
+    out = []
+    for target in targets(assessment, org):
+        if target.direction not in directions:
+            continue
+        if target.reachable:
+            out.append(metric_plan(*prepare(assessment, org, probe, rows, weights, offered, target, log)))
+        elif is_capped(assessment, org, target):
+            out.append(capped_plan(assessment, org, target, log))
+    return tuple(out)

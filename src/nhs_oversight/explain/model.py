@@ -156,6 +156,77 @@ class Move(_Record):
 
 
 @dataclass(frozen=True)
+class PlanStep(_Record):
+    """One step of a plan: the inputs changed (metric values, or the financial override flag) and where
+    the trust then stands, from re-running the engine on every change up to and including this step."""
+
+    name: str  # "finance" (the inputs behind the financial override flag) or "metrics"
+    text: str
+    changes: tuple[Change, ...]
+    flag_from: float | None
+    flag_to: float | None
+    resulting_segment: int
+    resulting_unadjusted_segment: int
+    resulting_average: float
+
+
+@dataclass(frozen=True)
+class Plan(_Record):
+    """The least-effort set of changes, of any size, that takes the trust to an adjacent segment.
+
+    Found exactly over every metric's ladder of score steps and confirmed by re-running the engine
+    with the cut points fixed; ``resulting_*`` are that run's. ``largest_single`` is the one metric
+    change that closes most of the gap (also re-run through the engine), whether or not it is enough.
+    """
+
+    direction: str
+    from_segment: int
+    target_segment: int
+    found: bool
+    text: str
+    steps: tuple[PlanStep, ...]
+    n_changes: int
+    effort: float | None
+    resulting_segment: int | None
+    resulting_adjusted_segment: int | None
+    resulting_unadjusted_segment: int | None
+    resulting_average: float | None
+    resulting_average_unrounded: float | None
+    resulting_rank: int | None
+    largest_single: Move | None
+    largest_single_text: str
+    verified: bool
+    proved: bool = True  # the least effort proved by the solver (else effort_bound is what it proved)
+    effort_bound: float | None = None
+
+
+@dataclass(frozen=True)
+class PeerValue(_Record):
+    """One metric's value beside its scoring group's median and quartiles.
+
+    ``source`` is ``published`` (NHS England's Median_value, Lower_quartile and Upper_quartile
+    columns) or ``computed`` (linear-interpolation quartiles of the ``group_size`` values in the
+    input). ``quarter`` is 1 for the best quarter of the group and 4 for the worst.
+    """
+
+    metric_id: str
+    short_name: str
+    unit: str
+    value: float | None
+    value_text: str
+    lower_quartile: float | None
+    median: float | None
+    upper_quartile: float | None
+    quartiles_text: str
+    group: str
+    group_size: int
+    source: str
+    higher_is_better: bool | None
+    quarter: int | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Distance(_Record):
     """How far the organisation is from an adjacent segment, and what would take it there."""
 
@@ -200,6 +271,8 @@ class Explanation(_Record):
     provenance: dict[str, Any]
     warnings: tuple[str, ...]
     search: dict[str, Any]
+    plans: tuple[Plan, ...] = ()
+    against_peers: tuple[PeerValue, ...] = ()
 
     @property
     def moves(self) -> tuple[Move, ...]:

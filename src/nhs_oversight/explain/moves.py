@@ -104,7 +104,7 @@ class _Candidate:
     def deltas(self, ks: list[int]) -> np.ndarray:
         todo = [k for k in ks if k not in self.delta]
         if todo:
-            at = self.ctx.probe.scores_at(self.metric.id, self.ladder.candidates[todo])
+            at = self.ctx.probe.scores_at(self.metric.id, self.ladder.candidates[todo], safe=self.ctx.target.direction)
             self.ctx.log.candidates_scored += len(todo)
             self.affects = frozenset(at.average_inputs)
             change = np.zeros(len(todo))
@@ -171,6 +171,12 @@ def search(
     """Confirmed moves to ``target`` (at most ``max_moves``) and which search found them."""
     if not target.reachable or max_moves <= 0:
         return (), "none"
+    ctx, candidates = prepare(assessment, org, probe, rows, weights, offered, target, log)
+    return search_prepared(ctx, candidates, max_moves)
+
+
+def prepare(assessment, org, probe, rows, weights, offered, target, log) -> tuple[_Context, list[_Candidate]]:
+    """The search context and each offered metric's ladder towards ``target`` (scored lazily, once)."""
     options = AssessOptions(
         cutpoints=own_cutpoints(assessment, org["trust_type"]),
         recompute_all=assessment.options.recompute_all,
@@ -182,6 +188,12 @@ def search(
         lad = ladder(probe, metric, target.direction)
         if lad is not None:
             candidates.append(_Candidate(ctx, metric, lad))
+    return ctx, candidates
+
+
+def search_prepared(ctx: _Context, candidates: list[_Candidate], max_moves: int) -> tuple[tuple[Move, ...], str]:
+    """:func:`search` on a prepared context."""
+    assessment = ctx.assessment
     order = {m.id: i for i, m in enumerate(assessment.framework.metrics)}
 
     singles = []
@@ -240,8 +252,9 @@ def _confirm(ctx: _Context, ranked: list, max_moves: int) -> tuple[Move, ...]:
     return tuple(out)
 
 
-def _run(ctx: _Context, parts: list[tuple[_Candidate, int]]) -> Move | None:
-    """Re-run the engine with the changes; the move only if the trust reaches the target segment."""
+def _run(ctx: _Context, parts: list[tuple[_Candidate, int]], require: bool = True) -> Move | None:
+    """Re-run the engine with the changes; the move only if the trust reaches the target segment
+    (with ``require=False``, whatever segment it gives)."""
     a = ctx.assessment
     changes = {(ctx.code, c.metric.id): float(c.ladder.candidates[k]) for c, k in parts}
     after = assess(with_values(a.inputs, changes), a.framework, ctx.options)
@@ -250,7 +263,7 @@ def _run(ctx: _Context, parts: list[tuple[_Candidate, int]]) -> Move | None:
     row = summary[summary["org_code"].to_numpy(dtype=object) == ctx.code].iloc[0]
     final = int(row["final_segment"])
     t = ctx.target.target_segment
-    if (final > t) if ctx.target.better else (final < t):
+    if require and ((final > t) if ctx.target.better else (final < t)):
         return None
     new_rows = after.metrics[after.metrics["org_code"].to_numpy(dtype=object) == ctx.code].set_index("metric_id")
     made = tuple(_change(ctx, c, k, new_rows) for c, k in parts)
@@ -300,6 +313,9 @@ def _change(ctx: _Context, c: _Candidate, k: int, new_rows: pd.DataFrame) -> Cha
         detail.append(f"rank {fr} → {tr}" + (f" of {n}" if n else ""))
     if fs is not None and ts is not None:
         detail.append(f"score {fs:.2f} → {ts:.2f}")
+    tie = tie_note(ctx.probe, metric.id, to, to_text, ctx.target.better) if new["rule"] == "ranked" else ""
+    if tie:
+        detail.append(tie)
     for mid in sorted(c.affects - {metric.id}):
         if mid in ctx.rows.index and mid in new_rows.index:
             dep = ctx.assessment.framework.metric(mid)
@@ -323,6 +339,16 @@ def _change(ctx: _Context, c: _Candidate, k: int, new_rows: pd.DataFrame) -> Cha
         effort=round(lad.effort(k), 6),
         text=text,
     )
+
+
+def tie_note(probe: Probe, metric_id: str, value: float, shown: str, better: bool) -> str:
+    """Say when a new value draws level with other trusts, and which way the tie was counted."""
+    n = probe.ties_at(metric_id, value)
+    if n == 0:
+        return ""
+    side = "after" if better else "before"
+    who = "trust" if n == 1 else "trusts"
+    return f"level with {n} {who} at {shown}: counted {side} them, the safe side of the published tie order"
 
 
 def _float(x) -> float | None:

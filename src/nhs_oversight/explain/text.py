@@ -50,6 +50,9 @@ def blocks(e: Explanation) -> list[Block]:
         out.append(("p", d.text))
         if d.moves:
             out.append(("ol", [m.text + (f", rank {m.resulting_rank}" if m.resulting_rank is not None else "") for m in d.moves]))
+        plan = next((p for p in e.plans if p.direction == d.direction and p.target_segment == d.target_segment), None)
+        if plan is not None:
+            out.extend(plan_blocks(plan))
     if e.not_offered:
         by_reason: dict[str, list[str]] = {}
         for n in e.not_offered:
@@ -70,6 +73,15 @@ def blocks(e: Explanation) -> list[Block]:
             _signed(m.contribution), _num(m.share, "{:.3f}"),
         ])
     out.append(("table", ["Metric", "Name", "Value", "Score", "Weight", "Contribution", "Share"], rows))
+    if e.against_peers:
+        out.append(("h", 2, "Against peers"))
+        out.append(("p", "Each metric's value beside its group's median and quartiles: NHS England's where the file gives "
+                         "them (published), computed over the scoring group otherwise. Quarter 1 is the best quarter."))
+        out.append(("table", ["Metric", "Name", "Value", "Lower quartile", "Median", "Upper quartile", "Quarter", "Group", "Source"], [
+            [v.metric_id, v.short_name, v.value_text, _num(v.lower_quartile, "{:g}"), _num(v.median, "{:g}"),
+             _num(v.upper_quartile, "{:g}"), "" if v.quarter is None else str(v.quarter), f"{v.group_size} {v.group}", v.source]
+            for v in e.against_peers
+        ]))
     out.append(("p", "How each metric was scored, and the input row it came from:"))
     out.append(("ul", [f"{m.metric_id} {m.short_name}: {m.rule_text} [{m.input_row}]" for m in e.metrics]))
 
@@ -103,6 +115,26 @@ def blocks(e: Explanation) -> list[Block]:
         f"Cut points: {' / '.join(cut_text(c) for c in cut.get('values', []))} ({cut.get('method', '')})",
         *( [f"Dataset: {prov['dataset']}"] if prov.get("dataset") else [] ),
     ]))
+    return out
+
+
+def plan_blocks(plan) -> list[Block]:
+    """A plan: its steps or its changes as a list, the result, and the single metric closing most of the gap."""
+    out: list[Block] = []
+    if not plan.found:
+        out.append(("p", f"Plan: {plan.text}"))
+    elif len(plan.steps) > 1 or plan.steps[0].name == "finance":
+        out.append(("p", f"Plan to segment {plan.target_segment}, in {len(plan.steps)} step{'s' if len(plan.steps) > 1 else ''} "
+                         "(checked by re-running the engine on every change together):"))
+        out.append(("ol", [s.text for s in plan.steps]))
+    else:
+        n = plan.n_changes
+        out.append(("p", f"Least-effort plan to segment {plan.target_segment}, {n} metric{'s' if n != 1 else ''} (effort "
+                         f"{plan.effort:.2f}; checked by re-running the engine): segment {plan.resulting_segment}, average "
+                         f"{plan.resulting_average:.2f}" + (f", rank {plan.resulting_rank}" if plan.resulting_rank is not None else "") + "."))
+        out.append(("ol", [c.text for c in plan.steps[0].changes]))
+    if plan.largest_single_text:
+        out.append(("p", plan.largest_single_text))
     return out
 
 

@@ -204,6 +204,7 @@ def read_nof_frame(
         ],
         ignore_index=True,
     )
+    published = pd.concat([published, _quartiles(df, codes, ids, is_raw.to_numpy() & present, source, path, rows)], ignore_index=True)
     flags = _flags(codes, ids, values, source, framework)
     return orgs, vals, published, flags, period
 
@@ -230,6 +231,32 @@ def _check_shares(ids: pd.Series, values: np.ndarray, rows: np.ndarray, path: st
             f"{values[i]:g} is not a percentage between 0 and 100 ({ids.iloc[i]} is a percentage of a whole)",
             file=path, row=int(rows[i]), column="Value",
         )
+
+
+#: NHS England's summary of each metric's values across the file's trusts, kept as published fields
+#: named ``Median_value:OF0013`` (read by the explanation's comparison with peers)
+QUARTILE_COLUMNS = ("Lower_quartile", "Median_value", "Upper_quartile")
+
+
+def _quartiles(df: pd.DataFrame, codes: pd.Series, ids: pd.Series, raw: np.ndarray, source: list[str], path: str, rows) -> pd.DataFrame:
+    parts = []
+    for col in QUARTILE_COLUMNS:
+        if col not in df.columns:
+            continue
+        q = to_number(df[col], path, col, rows=rows)
+        m = raw & ~np.isnan(q)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "org_code": codes[m].to_numpy(),
+                    "field": (col + ":" + ids[m]).to_numpy(dtype=object),
+                    "value": q[m],
+                    "rank": np.nan,
+                    "source": np.asarray(source, dtype=object)[m],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["org_code", "field", "value", "rank", "source"])
 
 
 def _flags(codes: pd.Series, ids: pd.Series, values: np.ndarray, source: list[str], framework: Framework) -> pd.DataFrame:
