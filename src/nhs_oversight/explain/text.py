@@ -76,8 +76,8 @@ def blocks(e: Explanation) -> list[Block]:
     if e.against_peers:
         out.append(("h", 2, "Against peers"))
         out.append(("p", "Each metric's value beside its group's median and quartiles: NHS England's where the file gives "
-                         "them (published), computed over the scoring group otherwise. Quarter 1 is the best quarter."))
-        out.append(("table", ["Metric", "Name", "Value", "Lower quartile", "Median", "Upper quartile", "Quarter", "Group", "Source"], [
+                         "them (published), computed over the scoring group otherwise. Quartile 1 is the best quarter of the group."))
+        out.append(("table", ["Metric", "Name", "Value", "Lower quartile", "Median", "Upper quartile", "Quartile", "Group", "Source"], [
             [v.metric_id, v.short_name, v.value_text, _num(v.lower_quartile, "{:g}"), _num(v.median, "{:g}"),
              _num(v.upper_quartile, "{:g}"), "" if v.quarter is None else str(v.quarter), f"{v.group_size} {v.group}", v.source]
             for v in e.against_peers
