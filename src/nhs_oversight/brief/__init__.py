@@ -65,7 +65,7 @@ def brief(
     keys = breakdowns(by)
     movement = None
     if previous is not None:
-        from nhs_oversight.movement import transitions
+        from nhs_oversight.stats.movement import transitions
 
         movement = transitions(previous, assessment)
     where, groups = sentences.where(assessment, keys)

@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         scores that changed most. CSV has one row per trust in both quarters; JSON has it all.
         """
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.movement import movement_text, transitions
+        from nhs_oversight.stats.movement import movement_text, transitions
         from nhs_oversight.render.output import atomic_write_text, infer_format
 
         fmt = infer_format(output, fmt)

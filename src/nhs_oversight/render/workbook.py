@@ -138,7 +138,7 @@ def assessment_workbook(a: Assessment, path: str | Path, movement: Any = None, u
 
     Parameters
     ----------
-    movement : a :class:`nhs_oversight.movement.Movement` (adds the "Movement" sheet).
+    movement : a :class:`nhs_oversight.stats.movement.Movement` (adds the "Movement" sheet).
     uncertainty : a :class:`nhs_oversight.uncertainty.Uncertainty` (adds the "Uncertainty" sheet).
     """
     tables = {name: _labelled(a, df) for name, df in segment_sheets(a).items()}

@@ -61,7 +61,7 @@ FEATURES = {
     "explanation": ("nhs_oversight.explain", "explain"),
     "uncertainty": ("nhs_oversight.uncertainty", "simulate"),
     "comparison": ("nhs_oversight.compare", "compare"),
-    "movement": ("nhs_oversight.movement", None),
+    "movement": ("nhs_oversight.stats.movement", None),
     "spc": ("nhs_oversight.stats.spc", "spc"),
     "funnel": ("nhs_oversight.stats.funnel", "funnel"),
     "briefing": ("nhs_oversight.brief", None),

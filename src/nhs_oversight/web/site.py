@@ -164,7 +164,7 @@ class Site:
     def movement(self) -> Any:
         if self.previous is None:
             return Unavailable("Movement needs last quarter's files: start the dashboard with --previous FILES.")
-        mod = extras.load("nhs_oversight.movement", "transitions", "Movement since last quarter")
+        mod = extras.load("nhs_oversight.stats.movement", "transitions", "Movement since last quarter")
         if isinstance(mod, Unavailable):
             return mod
         return self._once("movement", lambda: self._guarded(

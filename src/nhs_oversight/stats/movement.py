@@ -5,7 +5,7 @@ Nothing is scored here: segments, averages, ranks and metric scores are read fro
 transitions and lists the metric score changes behind each move.
 
 >>> import nhs_oversight as no
->>> from nhs_oversight.movement import transitions
+>>> from nhs_oversight.stats.movement import transitions
 >>> m = transitions(no.assess(no.synthetic_inputs("2025/26 Q1")), no.assess(no.synthetic_inputs("2025/26 Q2")))
 >>> int(m.matrix.loc[[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]].to_numpy().sum()) == len(m.movers)
 True
