@@ -55,7 +55,7 @@ def with_organisations(data: OversightInputs, organisations: Sequence[str | Path
 
 def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "nof-2025-26") -> OversightInputs:
     """The shipped SYNTHETIC national dataset (205 fictional trusts) for one quarter."""
-    from nhs_oversight import synthetic
+    from nhs_oversight.synthetic import nof as synthetic
     from nhs_oversight.errors import OptionError
     from nhs_oversight.periods import Quarter
 

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         quiet: bool = opt.QUIET,
     ) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
-        from nhs_oversight import synthetic
+        from nhs_oversight.synthetic import nof as synthetic
         from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
         from nhs_oversight.render.html import build_report
         from nhs_oversight.render.output import atomic_write_text, write_table

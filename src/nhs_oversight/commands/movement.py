@@ -22,7 +22,7 @@ def load_pair(
     cutpoints: str | None = None, previous_cutpoints: str | None = None, organisations=None,
 ):
     """Assess the current quarter and, when given, the previous one (both through ``opt.load``)."""
-    from nhs_oversight import synthetic as synth
+    from nhs_oversight.synthetic import nof as synth
     from nhs_oversight.errors import OptionError
     from nhs_oversight.periods import Quarter
 

@@ -7,7 +7,7 @@ correlate as they do in real data, and the second quarter drifts from the first 
 trusts change segment. Every row says ``SYNTHETIC`` in its ``Dataset`` column, and every output
 made from it carries that label.
 
-Regenerate the shipped files with ``python -m nhs_oversight.synthetic``.
+Regenerate the shipped files with ``python -m nhs_oversight.synthetic.nof``.
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ def _add_ranks(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def data_dir() -> Path:
-    return Path(__file__).resolve().parent / "data" / "synthetic"
+    return Path(__file__).resolve().parents[1] / "data" / "synthetic"
 
 
 def write(folder: Path | None = None) -> list[Path]:
