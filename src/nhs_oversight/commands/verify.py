@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import atomic_write_text, to_jsonable
-        from nhs_oversight.verify import verify
+        from nhs_oversight.compare.verify import verify
 
         if fmt not in ("table", "json"):
             raise OptionError(f"--format {fmt!r}: choose table or json")
