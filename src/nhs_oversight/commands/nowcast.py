@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.nowcast import nowcast
-        from nhs_oversight.nowcast_board import board_text
+        from nhs_oversight.derive.nowcast import nowcast
+        from nhs_oversight.derive.nowcast_board import board_text
         from nhs_oversight.periods import Quarter
         from nhs_oversight.render.output import atomic_write_text, infer_format, write_table
 

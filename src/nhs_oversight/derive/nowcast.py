@@ -36,7 +36,7 @@ class Nowcast:
     notes : plain-language remarks from the derivation (dropped partial quarters, editions ...).
     published : the engine's result for the published quarter, as published.
     board : per trust the published and nowcast segments, the change and its cause
-        (:data:`nhs_oversight.nowcast_board.BOARD_COLUMNS`).
+        (:data:`nhs_oversight.derive.nowcast_board.BOARD_COLUMNS`).
     causes : per trust x metric the contribution to the change of the average score.
     """
 
@@ -112,7 +112,7 @@ def nowcast(derived: pd.DataFrame, latest: OversightInputs, quarter: str, framew
         )
     a = assess(inputs, framework, options)
     full = _with_missing(status, a, framework)
-    from nhs_oversight.nowcast_board import board
+    from nhs_oversight.derive.nowcast_board import board
 
     before = assess(latest, framework, options)
     table, why = board(before, a, full)
