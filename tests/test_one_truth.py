@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nhs_oversight.cli import app
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 runner = CliRunner()
 TRUSTS = ("RA2", "R0A", "RP6")  # RA2: the trust whose uncertainty differed between surfaces

@@ -57,7 +57,7 @@ def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "
     """The shipped SYNTHETIC national dataset (205 fictional trusts) for one quarter."""
     from nhs_oversight.synthetic import nof as synthetic
     from nhs_oversight.errors import OptionError
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     try:
         quarter = str(Quarter.parse(quarter))

@@ -39,7 +39,7 @@ from typing import Any
 import pandas as pd
 
 from nhs_oversight.errors import InputError, OptionError
-from nhs_oversight.periods import Quarter
+from nhs_oversight.frameworks.periods import Quarter
 from nhs_oversight.sources.common import MissingReport
 from nhs_oversight.sources.editions import Candidate, Edition, edition_of, winner
 

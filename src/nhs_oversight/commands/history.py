@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         if table.empty:
             raise OptionError(f"nothing for {org.upper()} in the history database")
         if wide:
-            from nhs_oversight.periods import Quarter
+            from nhs_oversight.frameworks.periods import Quarter
 
             quarters = sorted(table["period"].unique(), key=Quarter.parse)
             table = table.pivot_table(index=["metric_id", "source"], columns="period", values="value", aggfunc="first")

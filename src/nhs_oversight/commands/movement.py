@@ -24,7 +24,7 @@ def load_pair(
     """Assess the current quarter and, when given, the previous one (both through ``opt.load``)."""
     from nhs_oversight.synthetic import nof as synth
     from nhs_oversight.errors import OptionError
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     if synthetic:
         if files or previous:

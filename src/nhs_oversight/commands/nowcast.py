@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.errors import OptionError
         from nhs_oversight.derive.nowcast import nowcast
         from nhs_oversight.derive.nowcast_board import board_text
-        from nhs_oversight.periods import Quarter
+        from nhs_oversight.frameworks.periods import Quarter
         from nhs_oversight.render.output import atomic_write_text, infer_format, write_table
 
         q = str(Quarter.parse(quarter))

@@ -8,7 +8,7 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import warn
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 PREVIOUS = typer.Option(None, "--previous", help="Last quarter's files, for movement since last quarter (repeat for several files).")
 DB = typer.Option(None, "--db", help="History database (from `oversight ingest`): SPC icons on trust pages, funnel plots on metric pages.")
@@ -55,7 +55,7 @@ def site_from_options(files, previous, db, framework, cutpoints, recompute_all, 
     from nhs_oversight import api
     from nhs_oversight.synthetic import nof as synth
     from nhs_oversight.errors import OptionError
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
     from nhs_oversight.web.site import Site, SiteOptions
 
     current = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)

@@ -8,7 +8,7 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import choose_format, emit, warn
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 FORMATS = ("table", "csv", "json", "xlsx")
 

@@ -128,7 +128,7 @@ def survey_serves(year: int, quarter) -> bool:
     Fieldwork runs in the autumn and results come out the next March, so the 2024 survey serves
     2024/25 Q4 and 2025/26 Q1-Q3 (the NOF files label it Reporting_date "2024").
 
-    >>> from nhs_oversight.periods import Quarter
+    >>> from nhs_oversight.frameworks.periods import Quarter
     >>> [survey_serves(2024, Quarter.parse(q)) for q in ("2024/25 Q3", "2024/25 Q4", "2025/26 Q3", "2025/26 Q4")]
     [False, True, True, False]
     """

@@ -76,7 +76,7 @@ def build_inputs(derived: pd.DataFrame, latest: OversightInputs, quarter: str, f
     carried = latest.values[[(o, m) not in have for o, m in zip(latest.values["org_code"], latest.values["metric_id"], strict=True)]].copy()
     from_period = latest.period or "the latest published quarter"
     if latest.period:
-        from nhs_oversight.periods import Quarter
+        from nhs_oversight.frameworks.periods import Quarter
 
         if Quarter.parse(latest.period) > Quarter.parse(quarter):
             notes.append(f"the published values carried into {quarter} come from a later quarter ({latest.period}): this is a back-cast")
@@ -128,7 +128,7 @@ def nowcast(derived: pd.DataFrame, latest: OversightInputs, quarter: str, framew
 def _serves(periods: pd.Series, quarter: str) -> np.ndarray:
     """Rows for ``quarter``: its own quarterly values, and the survey year the NOF uses in it."""
     from nhs_oversight.derive.catalog import survey_serves
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     q = Quarter.parse(quarter)
     text = periods.astype(str)

@@ -96,7 +96,7 @@ def with_names(a: Assessment, df: pd.DataFrame) -> pd.DataFrame:
 
 def cover_rows(a: Assessment, sheets: list[str]) -> list[tuple[str, Any]]:
     """The cover sheet: title, quarter, the month the data run to, method, segment counts, contents."""
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     try:
         data_to = f"{Quarter.parse(a.period).months[-1]:%B %Y}" if a.period else "not stated"

@@ -160,7 +160,7 @@ def transitions(previous: Assessment, current: Assessment, drivers: int = DRIVER
 
 
 def _check_order(previous: Assessment, current: Assessment) -> None:
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     if not (previous.period and current.period):
         return

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OversightError
 from nhs_oversight.tabulate import has_icbs

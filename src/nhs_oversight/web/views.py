@@ -376,7 +376,7 @@ def method(site: Site) -> dict[str, Any]:
 
 def cover(site: Site, overview_page: dict[str, Any], trusts: list[str]) -> dict[str, Any]:
     """The report's cover: title, quarter, the month the data run to, and the overview's headline figures."""
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     period = site.assessment.period
     try:
