@@ -23,7 +23,7 @@ def _names(framework: str) -> dict[str, str]:
     """Metric names of the framework's codes and of the derived metrics' definitions."""
     from nhs_oversight import api
     from nhs_oversight.derive.catalog import definitions
-    from nhs_oversight.history_names import metric_names
+    from nhs_oversight.history.names import metric_names
 
     derived: dict[str, str] = {}
     for d in definitions():
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight import history as hist
         from nhs_oversight.commands.common import choose_format
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.history_names import for_screen, named
+        from nhs_oversight.history.names import for_screen, named
         from nhs_oversight.render.output import write_table
 
         fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))
