@@ -13,11 +13,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from nhs_oversight.synthetic import ecds as synthetic_ecds
 from nhs_oversight.cli import main
 from nhs_oversight.derive import derive_tables
 from nhs_oversight.derive.runner import round_half_up
 from nhs_oversight.sources.ae_monthly import COUNTS
+from nhs_oversight.synthetic import ecds as synthetic_ecds
 
 
 def digest(path: Path) -> str:

@@ -55,9 +55,9 @@ def with_organisations(data: OversightInputs, organisations: Sequence[str | Path
 
 def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "nof-2025-26") -> OversightInputs:
     """The shipped SYNTHETIC national dataset (205 fictional trusts) for one quarter."""
-    from nhs_oversight.synthetic import nof as synthetic
     from nhs_oversight.errors import OptionError
     from nhs_oversight.frameworks.periods import Quarter
+    from nhs_oversight.synthetic import nof as synthetic
 
     try:
         quarter = str(Quarter.parse(quarter))

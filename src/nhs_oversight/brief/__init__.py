@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from nhs_oversight.brief.model import Briefing, Paragraph, Section, Sentence, Table
-from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OptionError
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 BREAKDOWNS = ("region", "icb", "trust_type")
 _ALIASES = {"trust-type": "trust_type", "type": "trust_type", "icbs": "icb", "regions": "region"}

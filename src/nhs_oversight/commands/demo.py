@@ -19,12 +19,12 @@ def register(app: typer.Typer) -> None:
         quiet: bool = opt.QUIET,
     ) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
-        from nhs_oversight.synthetic import nof as synthetic
         from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
         from nhs_oversight.render.html import build_report
         from nhs_oversight.render.output import atomic_write_text, write_table
         from nhs_oversight.render.terminal import league_text
         from nhs_oversight.render.workbook import assessment_workbook
+        from nhs_oversight.synthetic import nof as synthetic
         from nhs_oversight.web.extras import Unavailable
 
         out = old_out or out

@@ -22,9 +22,9 @@ def load_pair(
     cutpoints: str | None = None, previous_cutpoints: str | None = None, organisations=None,
 ):
     """Assess the current quarter and, when given, the previous one (both through ``opt.load``)."""
-    from nhs_oversight.synthetic import nof as synth
     from nhs_oversight.errors import OptionError
     from nhs_oversight.frameworks.periods import Quarter
+    from nhs_oversight.synthetic import nof as synth
 
     if synthetic:
         if files or previous:
@@ -75,8 +75,8 @@ def register(app: typer.Typer) -> None:
         scores that changed most. CSV has one row per trust in both quarters; JSON has it all.
         """
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.stats.movement import movement_text, transitions
         from nhs_oversight.render.output import atomic_write_text, infer_format
+        from nhs_oversight.stats.movement import movement_text, transitions
 
         fmt = infer_format(output, fmt)
         if fmt not in ("table", "csv", "json"):

@@ -37,11 +37,11 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.commands.progress import bar
         from nhs_oversight.derive import derive_files
         from nhs_oversight.derive.check import check_against, combined, footprint_check
+        from nhs_oversight.derive.nowcast import nowcast
+        from nhs_oversight.derive.nowcast_board import board_text
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.derive.nowcast import nowcast
-        from nhs_oversight.derive.nowcast_board import board_text
         from nhs_oversight.frameworks.periods import Quarter
         from nhs_oversight.render.output import atomic_write_text, infer_format, write_table
 

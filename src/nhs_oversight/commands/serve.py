@@ -53,9 +53,9 @@ def site_from_options(files, previous, db, framework, cutpoints, recompute_all, 
     previous quarter when it is shipped.
     """
     from nhs_oversight import api
-    from nhs_oversight.synthetic import nof as synth
     from nhs_oversight.errors import OptionError
     from nhs_oversight.frameworks.periods import Quarter
+    from nhs_oversight.synthetic import nof as synth
     from nhs_oversight.web.site import Site, SiteOptions
 
     current = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)

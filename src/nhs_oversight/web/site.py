@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OversightError
 from nhs_oversight.tabulate import has_icbs
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.web import extras
 from nhs_oversight.web.errors import NotFound
 from nhs_oversight.web.extras import Unavailable
