@@ -59,7 +59,7 @@ def brief(
     uncertainty : an ``Uncertainty`` result to use; None to compute one when the uncertainty
         module is available; False to leave it out.
     """
-    from nhs_oversight.brief import cautions, changes, facts, sentences
+    from nhs_oversight.brief import cautions, changes, sentences
     from nhs_oversight.brief.sentences import period_of
 
     keys = breakdowns(by)
@@ -86,8 +86,8 @@ def brief(
         period=assessment.period,
         previous_period=previous.period if previous is not None else None,
         sections=sections,
-        segment_counts=facts.segment_counts(assessment.summary),
-        previous_segment_counts=facts.segment_counts(previous.summary) if previous is not None else None,
+        segment_counts=assessment.segment_totals(),
+        previous_segment_counts=previous.segment_totals() if previous is not None else None,
         breakdowns=groups,
         provenance=provenance,
     )

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.errors import OptionError
 
-SEGMENTS = (1, 2, 3, 4, 5)
 #: How many metric score changes are listed for each trust.
 DRIVERS = 3
 
