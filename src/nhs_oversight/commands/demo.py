@@ -8,6 +8,7 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +29,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.web.extras import Unavailable
 
         out = old_out or out
-        site = site_from_options(None, None, None, "nof-2025-26", None, False, True, "2025/26 Q2", DRAWS.default, SEED.default)
+        site = site_from_options(None, None, None, DEFAULT_FRAMEWORK, None, False, True, "2025/26 Q2", DRAWS.default, SEED.default)
         a = site.assessment
         warn(a.warnings)
         typer.echo(league_text(a))

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
+
 FILES = typer.Argument(None, help="NOF data CSVs (any per-type files), league-table CSVs or wide metric files (CSV/xlsx).", show_default=False)
-FRAMEWORK = typer.Option("nof-2025-26", "--framework", "-f", help="Framework id (nof-2025-26, nof-2026-27) or a YAML file.")
+FRAMEWORK = typer.Option(DEFAULT_FRAMEWORK, "--framework", "-f", help="Framework id (nof-2025-26, nof-2026-27) or a YAML file.")
 CUTPOINTS = typer.Option(None, "--cutpoints", help="Fix the three segment cut points, e.g. 2.06,2.33,2.61.")
 RECOMPUTE_ALL = typer.Option(False, "--recompute-all", help="Score pooled metrics over the trusts given even where published scores exist.")
 SYNTHETIC = typer.Option(False, "--synthetic", help="Use the shipped SYNTHETIC national dataset instead of files.")

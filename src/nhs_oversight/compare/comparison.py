@@ -16,6 +16,7 @@ from nhs_oversight.engine import Assessment, AssessOptions, assess
 from nhs_oversight.engine.segments import QUARTILE_SEGMENTS
 from nhs_oversight.errors import OptionError
 from nhs_oversight.frameworks import Framework, load_framework
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 from nhs_oversight.inputs import OversightInputs
 
 COLUMNS = [
@@ -138,7 +139,7 @@ class Comparison:
 
 def compare(
     inputs: OversightInputs,
-    framework_a: str | Path | Framework = "nof-2025-26",
+    framework_a: str | Path | Framework = DEFAULT_FRAMEWORK,
     framework_b: str | Path | Framework | None = None,
     options: AssessOptions | None = None,
     switches: Sequence[str] = (),

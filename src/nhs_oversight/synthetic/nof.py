@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.frameworks import load_framework
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 
 SEED = 20250601
 LABEL = "SYNTHETIC"
@@ -155,7 +156,7 @@ def _draw(gen: Gen, latent: np.ndarray, higher: bool, rng: np.random.Generator) 
 
 def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """All synthetic files, keyed by file name, for both quarters."""
-    framework = load_framework("nof-2025-26")
+    framework = load_framework(DEFAULT_FRAMEWORK)
     rng = np.random.default_rng(seed)
     orgs = _organisations(rng)
     latent_q1 = orgs["latent"].to_numpy()
