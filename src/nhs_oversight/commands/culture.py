@@ -55,7 +55,7 @@ def _filter_org(table, org: str | None):
 
 
 def _write(tables: dict, view: str, fmt: str, output: Path | None, meta: dict) -> None:
-    from nhs_oversight.render.output import write_table
+    from nhs_oversight.render.tables import write_table
 
     if fmt == "xlsx":
         from nhs_oversight.errors import OptionError

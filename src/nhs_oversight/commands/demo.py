@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
         from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
         from nhs_oversight.render.html import build_report
-        from nhs_oversight.render.output import atomic_write_text, write_table
+        from nhs_oversight.render.output import atomic_write_text
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.render.terminal import league_text
         from nhs_oversight.render.workbook import assessment_workbook
         from nhs_oversight.synthetic import nof as synthetic

@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.commands.common import choose_format
         from nhs_oversight.errors import OptionError
         from nhs_oversight.history.names import for_screen, named
-        from nhs_oversight.render.output import write_table
+        from nhs_oversight.render.tables import write_table
 
         fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))
         if org and org_arg and org.upper() != org_arg.upper():
