@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nhs_oversight.brief.model import Briefing, Paragraph, Section, Sentence, Table
+from nhs_oversight.brief.render import to_dict, to_html, to_json, to_markdown
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OptionError
 from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
@@ -106,4 +107,17 @@ def _uncertainty(a: Assessment, given: Any) -> Any:
     return simulate(a, DRAWS, SEED)
 
 
-__all__ = ["BREAKDOWNS", "Briefing", "Paragraph", "Section", "Sentence", "Table", "breakdowns", "brief"]
+__all__ = [
+    "BREAKDOWNS",
+    "Briefing",
+    "Paragraph",
+    "Section",
+    "Sentence",
+    "Table",
+    "breakdowns",
+    "brief",
+    "to_dict",
+    "to_html",
+    "to_json",
+    "to_markdown",
+]
