@@ -87,7 +87,7 @@ def _chart(result, title: str, fmt: str, output: Path | None) -> None:
 
 def _organisations(files, view, year, measure, org, compare, include_non_trusts, fmt, output) -> None:
     from nhs_oversight.errors import OptionError
-    from nhs_oversight.sources.staff_survey import read_survey_files
+    from nhs_oversight.sources.survey_files import read_survey_files
     from nhs_oversight.stats.culture import culture_signals
 
     if view not in ORG_VIEWS:
