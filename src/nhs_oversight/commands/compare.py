@@ -51,8 +51,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import (
             atomic_write_text,
             to_jsonable,
-            write_table,
         )
+        from nhs_oversight.render.tables import write_table
 
         fmt = choose_format(output, fmt, FORMATS)
         switches = [

@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import (
             atomic_write_text,
             to_jsonable,
-            write_table,
         )
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.render.uncertainty_text import labelled, uncertainty_text
         from nhs_oversight.uncertainty import Labels, simulate
 
