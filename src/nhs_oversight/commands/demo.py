@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         quiet: bool = opt.QUIET,
     ) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
-        from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
+        from nhs_oversight.commands.common import site_from_options
         from nhs_oversight.render.html import build_report
         from nhs_oversight.render.output import atomic_write_text
         from nhs_oversight.render.tables import write_table
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.web.extras import Unavailable
 
         out = old_out or out
-        site = site_from_options(None, None, None, DEFAULT_FRAMEWORK, None, False, True, "2025/26 Q2", DRAWS.default, SEED.default)
+        site = site_from_options(None, None, None, DEFAULT_FRAMEWORK, None, False, True, "2025/26 Q2", opt.DRAWS.default, opt.SEED.default)
         a = site.assessment
         warn(a.warnings)
         typer.echo(league_text(a))
