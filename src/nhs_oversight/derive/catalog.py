@@ -14,21 +14,13 @@ from functools import cache
 from importlib import resources
 
 from nhs_oversight.errors import OptionError
+from nhs_oversight.sources.kinds import RAW_KINDS
 
-#: Tables a definition may read, with the reader that fills each.
-SOURCES = {
-    "ae_monthly": "monthly A&E attendances and emergency admissions (sources.ae_monthly)",
-    "rtt": "RTT provider weekly bands (sources.rtt)",
-    "cwt": "Cancer Waiting Times provider extract (sources.cancer)",
-    "beds": "bed availability and occupancy sitrep (sources.beds)",
-    "ecds": "record-level emergency care attendances (synthetic_ecds or ECDS extract)",
-    "nss_scores": "NHS Staff Survey People Promise element and theme scores (sources.nss_workbook)",
-}
+#: Tables a definition may read, with the reader that fills each (from the registry of raw kinds).
+SOURCES = {k.name: k.derive_words for k in RAW_KINDS if k.derives == "source"}
 #: Reference tables a definition may join to (``-- reference:``), with their columns. An absent
 #: reference is registered empty, and the definition says what it falls back to.
-REFERENCES = {
-    "ae_type3_mapping": ["period", "org_code", "acute_code", "proportion"],
-}
+REFERENCES = {k.name: list(k.columns) for k in RAW_KINDS if k.derives == "reference"}
 #: ``annual`` values (a survey year) are not placed in quarters; see :func:`survey_serves`.
 QUARTER_RULES = ("sum", "last_month", "annual")
 STATUSES = ("nof", "variant", "local")

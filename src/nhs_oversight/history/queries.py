@@ -11,6 +11,7 @@ import pandas as pd
 from nhs_oversight.errors import OptionError
 from nhs_oversight.frameworks.periods import Quarter
 from nhs_oversight.history.schema import RAW_TABLES, open_db
+from nhs_oversight.sources.kinds import BY_NAME
 
 
 def current_views(con: Any) -> set[str]:
@@ -22,8 +23,8 @@ def current_views(con: Any) -> set[str]:
             continue
         cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "sha256"]
         select = ", ".join(f'r."{c}"' for c in cols)
-        if kind == "ods":
-            where = "e.kind = 'ods' AND e.sha256 = r.sha256"
+        if not BY_NAME[kind].monthly:  # one current edition, no month
+            where = f"e.kind = '{kind}' AND e.sha256 = r.sha256"
         else:
             where = f"e.kind = '{kind}' AND e.sha256 = r.sha256 AND e.period = r.period"
         con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT {select} FROM {table} AS r JOIN editions AS e ON {where}")

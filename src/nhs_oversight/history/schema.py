@@ -8,19 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from nhs_oversight.errors import OptionError
+from nhs_oversight.sources.kinds import RAW_KINDS
 
 SCHEMA_VERSION = 1
 
-#: Raw kinds stored, with their table.
-RAW_TABLES = {
-    "ae_monthly": "raw_ae_monthly",
-    "rtt": "raw_rtt",
-    "cwt": "raw_cwt",
-    "beds": "raw_beds",
-    "ods": "raw_ods",
-    "ae_type3_mapping": "raw_ae_type3_mapping",
-    "nss_scores": "raw_nss_scores",
-}
+#: Raw kinds stored, with their table (from the registry of raw data kinds).
+RAW_TABLES = {k.name: k.table for k in RAW_KINDS if k.stored}
 PUBLISHED_KIND = "nof_published"
 PUBLISHED_COLUMNS = ["org_code", "org_name", "trust_type", "metric_id", "period", "value"]
 
