@@ -135,3 +135,46 @@ def _render_imports_web() -> list[tuple[str, str]]:
                    strict=False)
 def test_render_never_imports_web() -> None:
     assert _render_imports_web() == []
+
+
+# -- one list for each concept ------------------------------------------------------------------
+def _literals(predicate) -> list[str]:
+    """``module:line`` of every tuple, list or ``range`` call (not docstrings) the predicate accepts."""
+    found = []
+    for module, (path, _) in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if predicate(node):
+                found.append(f"{module}:{node.lineno}")
+    return found
+
+
+def _segment_list(node: ast.AST) -> bool:
+    if isinstance(node, ast.Tuple | ast.List):
+        values = [e.value for e in node.elts if isinstance(e, ast.Constant) and type(e.value) is int]
+        return len(values) == len(node.elts) and values in ([1, 2, 3, 4, 5], [1, 2, 3, 4])
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
+            and [getattr(a, "value", None) for a in node.args] in ([1, 6], [1, 5]))
+
+
+def test_the_segment_list_finder_sees_tuples_lists_and_ranges() -> None:
+    tree = ast.parse("a = (1, 2, 3, 4, 5)\nb = [1, 2, 3, 4]\nc = range(1, 6)\nd = (1, 2)\ne = [1.0, 2.0, 3.0, 4.0]\n'(1, 2, 3, 4, 5)'")
+    assert sum(_segment_list(n) for n in ast.walk(tree)) == 3
+
+
+def test_the_segments_are_written_once() -> None:
+    found = _literals(_segment_list)
+    assert len(found) == 1 and found[0].startswith("nhs_oversight.engine.segments:"), found
+
+
+def test_the_default_framework_is_written_once() -> None:
+    found = _literals(lambda n: isinstance(n, ast.Constant) and n.value == "nof-2025-26")
+    assert len(found) == 1 and found[0].startswith("nhs_oversight.frameworks.loader:"), found
+
+
+def test_raw_kinds_are_listed_only_in_their_registry() -> None:
+    from nhs_oversight.sources.kinds import RAW_KINDS
+
+    names = {k.name for k in RAW_KINDS} | {k.table for k in RAW_KINDS}
+    found = _literals(lambda n: isinstance(n, ast.Dict) and sum(isinstance(k, ast.Constant) and k.value in names
+                                                                for k in n.keys) >= 3)
+    assert found == [], f"dictionaries keyed by raw kinds outside sources/kinds.py: {found}"

@@ -7,7 +7,7 @@ from nhs_oversight.brief import language as L
 from nhs_oversight.brief.model import Paragraph, Section, Sentence, Table
 from nhs_oversight.engine import Assessment
 from nhs_oversight.engine.groupings import GROUPINGS
-from nhs_oversight.engine.segments import SEGMENTS
+from nhs_oversight.engine.segments import QUARTILE_SEGMENTS, SEGMENTS
 
 BOTTOM_TEXT = "segment 4 or 5"
 TOP_TEXT = "segment 1"
@@ -37,10 +37,10 @@ def headline(a: Assessment, previous: Assessment | None) -> Section:
     counts = a.segment_totals()
     n = len(a.summary)
     src = source(a, "assessment summary: final_segment (OF5005)")
-    parts = [f"{L.share(counts[k], n)} {'are ' if k == 1 else ''}in segment {k}" for k in (1, 2, 3, 4)]
+    parts = [f"{L.share(counts[k], n)} {'are ' if k == 1 else ''}in segment {k}" for k in QUARTILE_SEGMENTS]
     first = Sentence(
         f"In {period_of(a)}, {L.count(n, 'trust')} {'was' if n == 1 else 'were'} assessed: {L.join(parts)}.",
-        {"period": period_of(a), "trusts": n, "segments": _seg_figures(counts, n, (1, 2, 3, 4))},
+        {"period": period_of(a), "trusts": n, "segments": _seg_figures(counts, n, QUARTILE_SEGMENTS)},
         src,
     )
     sentences = [first, _segment_5(a, counts[5], n)]
@@ -290,7 +290,7 @@ def _override_sentences(a: Assessment) -> list[Sentence]:
             src,
         ))
     if o.flagged_unaffected and o.moved:
-        other = [k for k in (1, 2, 3, 4) if k not in fo.segments]
+        other = [k for k in QUARTILE_SEGMENTS if k not in fo.segments]
         out.append(Sentence(
             f"A further {L.count(o.flagged_unaffected, 'flagged trust')} {'was' if o.flagged_unaffected == 1 else 'were'} already in "
             f"segment {L.join([str(k) for k in other], 'or')}, where the override changes nothing.",

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
-from nhs_oversight.engine.segments import SEGMENTS
+from nhs_oversight.engine.segments import QUARTILE_SEGMENTS, SEGMENTS
 from nhs_oversight.render.excel import SEGMENT_LEGEND, write_workbook
 from nhs_oversight.render.labels import with_labels
 
@@ -34,7 +34,7 @@ HEADERS = {
     "method": "Method", "detail": "Detail",
     **{f"segment_{k}": f"Segment {k} (count)" for k in SEGMENTS},
     **{f"share_{k}": f"Segment {k} (share)" for k in SEGMENTS},
-    **{f"p_segment_{k}": f"Chance of segment {k}" for k in range(1, 5)},
+    **{f"p_segment_{k}": f"Chance of segment {k}" for k in QUARTILE_SEGMENTS},
     "p_same": "Chance of the same segment", "modal_segment": "Most likely segment", "entropy": "Entropy",
     "average_low": "Average score, low", "average_high": "Average score, high", "rank_median": "Rank, median",
     "rank_low": "Rank, low", "rank_high": "Rank, high", "mc_error": "Monte Carlo error",
