@@ -42,6 +42,8 @@ class RawKind:
     derives : what a metric definition says about it: ``source`` (its ``-- source:``),
         ``reference`` (its ``-- reference:``) or None.
     derive_words : the phrase derivation messages use for it.
+    csv_words : how the message for an unrecognised CSV file names it ("" for kinds not read
+        from a CSV file).
     columns : a reference's columns (an absent reference is registered empty with these).
     """
 
@@ -55,6 +57,7 @@ class RawKind:
     derives: str | None = None
     derive_words: str = ""
     columns: tuple[str, ...] = ()
+    csv_words: str = ""
 
     @property
     def table(self) -> str:
@@ -125,16 +128,18 @@ def _is_ods(row: list[str]) -> bool:
 #: Every raw data kind, in the order recognition tries them and messages list them.
 RAW_KINDS: tuple[RawKind, ...] = (
     RawKind("ae_monthly", "A&E monthly attendances and emergency admissions", _read_ae_monthly, _is_ae_monthly,
-            derives="source", derive_words="monthly A&E attendances and emergency admissions (sources.ae_monthly)"),
+            derives="source", derive_words="monthly A&E attendances and emergency admissions (sources.ae_monthly)",
+            csv_words="monthly A&E"),
     RawKind("rtt", "RTT provider weekly bands", _read_rtt, _is_rtt,
-            derives="source", derive_words="RTT provider weekly bands (sources.rtt)"),
+            derives="source", derive_words="RTT provider weekly bands (sources.rtt)", csv_words="RTT provider"),
     RawKind("cwt", "Cancer Waiting Times provider extract", _read_cwt, _is_cwt,
-            derives="source", derive_words="Cancer Waiting Times provider extract (sources.cancer)"),
+            derives="source", derive_words="Cancer Waiting Times provider extract (sources.cancer)",
+            csv_words="Cancer Waiting Times"),
     RawKind("beds", "bed availability and occupancy sitrep", _read_beds, _is_beds,
-            derives="source", derive_words="bed availability and occupancy sitrep (sources.beds)"),
+            derives="source", derive_words="bed availability and occupancy sitrep (sources.beds)", csv_words="beds sitrep"),
     RawKind("ecds", "record-level emergency care attendances", stored=False, derives="source",
             derive_words="record-level emergency care attendances (synthetic.ecds or ECDS extract)"),
-    RawKind("ods", "ODS etr trust list", _read_ods, first_row=_is_ods, monthly=False),
+    RawKind("ods", "ODS etr trust list", _read_ods, first_row=_is_ods, monthly=False, csv_words="ODS etr"),
     RawKind("ae_type3_mapping", "A&E type 3 mapping to acute trusts", derives="reference",
             columns=("period", "org_code", "acute_code", "proportion")),
     RawKind("nss_scores", "NHS Staff Survey People Promise and theme scores", _read_nss_scores, derives="source",

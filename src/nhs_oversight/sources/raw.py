@@ -103,8 +103,14 @@ def detect_kind(path: str | Path) -> str:
             return kind.name
     raise InputError(
         "not a recognised raw NHS statistics file", file=str(path),
-        hint="expected monthly A&E, RTT provider, Cancer Waiting Times, beds sitrep or ODS etr CSV",
+        hint=f"expected {_csv_kinds()} CSV",
     )
+
+
+def _csv_kinds() -> str:
+    """The CSV kinds a user may give, as words: ``monthly A&E, RTT provider ... or ODS etr``."""
+    words = [k.csv_words for k in RAW_KINDS if k.csv_words]
+    return ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _workbook_kind(path: str | Path) -> str:
