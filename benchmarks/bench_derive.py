@@ -151,7 +151,7 @@ def child(impl: str, path: str) -> None:
 
 def child_generate(path: str, rows: int, seed: int) -> None:
     """Generate the data in this process and print JSON (seconds, peak MB)."""
-    from nhs_oversight.synthetic_ecds import generate
+    from nhs_oversight.synthetic.ecds import generate
 
     before = peak_mb()
     t = time.perf_counter()

@@ -21,9 +21,11 @@ import numpy as np
 
 import nhs_oversight as no
 from nhs_oversight.uncertainty import simulate
-from nhs_oversight.uncertainty.reference import simulate_loop
 from nhs_oversight.uncertainty.summary import Labels, segment_probabilities, summarise
-from timing import best_of
+from timing import best_of, tests_on_path
+
+tests_on_path()
+from reference_uncertainty import simulate_loop  # noqa: E402  (the references live in tests/)
 
 
 def main() -> None:

@@ -14,3 +14,14 @@ def best_of(fn, repeat: int):
         cpus.append(time.process_time() - c0)
         walls.append(time.perf_counter() - w0)
     return min(walls), min(cpus), result
+
+
+def tests_on_path() -> None:
+    """Put ``tests/`` on the import path: the plain reference implementations baselines compare
+    against are test code, not part of the package."""
+    import sys
+    from pathlib import Path
+
+    folder = str(Path(__file__).resolve().parents[1] / "tests")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)

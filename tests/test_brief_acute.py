@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import nhs_oversight as no
-from nhs_oversight.brief import brief
+from nhs_oversight.brief import brief, to_html, to_json, to_markdown
 
 WORD = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 N = 134
@@ -71,7 +71,7 @@ def test_final_segment_counts_match_the_published_file(briefing, published):
     expected = published["final"].value_counts().to_dict()
     assert briefing.segment_counts == {k: expected.get(k, 0) for k in (1, 2, 3, 4, 5)}
     assert briefing.segment_counts == {1: 16, 2: 11, 3: 69, 4: 24, 5: 14}
-    payload = json.loads(briefing.to_json())
+    payload = json.loads(to_json(briefing))
     assert payload["segment_counts"] == {str(k): int(expected.get(k, 0)) for k in (1, 2, 3, 4, 5)}
 
 
@@ -175,18 +175,18 @@ def test_cautions_name_what_the_data_cannot_say(briefing):
     assert f"The input holds {N} trusts (acute trusts only), not the national population" in text
     assert "implied by NHS England's published segments" in text
     assert "show what causes" in text
-    assert "SYNTHETIC" not in briefing.to_markdown()
+    assert "SYNTHETIC" not in to_markdown(briefing)
     assert "No previous quarter was given" in text_of(briefing.section("movers"))
 
 
 def test_no_causal_wording(briefing):
-    text = briefing.to_markdown().lower()
+    text = to_markdown(briefing).lower()
     for phrase in ("because of", "caused by", "due to", "led to", "resulted in", "drove"):
         assert phrase not in text
 
 
 def test_every_sentence_says_where_its_figures_come_from(briefing, acute_q1):
-    payload = json.loads(briefing.to_json())
+    payload = json.loads(to_json(briefing))
     sentences = [s for section in payload["sections"] for s in section["sentences"]]
     assert sentences and all(set(s) == {"text", "figures", "source"} for s in sentences)
     assert all(acute_q1.name in s["source"] and "2025/26 Q1" in s["source"] for s in sentences)
@@ -195,7 +195,7 @@ def test_every_sentence_says_where_its_figures_come_from(briefing, acute_q1):
 
 
 def test_names_are_published_exactly_and_escaped_in_html(briefing, assessment):
-    html = briefing.to_html()
+    html = to_html(briefing)
 
     class Check(HTMLParser):
         def __init__(self):
@@ -215,7 +215,7 @@ def test_names_are_published_exactly_and_escaped_in_html(briefing, assessment):
     assert c.stack == [] and c.captions == 3
     assert '<th scope="col">Region</th>' in html
     assert html.count("<h2") == 6
-    md = briefing.to_markdown()
+    md = to_markdown(briefing)
     places = set(assessment.summary["region"]) | set(assessment.summary["icb_name"])
     for name in re.findall(r"^\| ([^|]+?) \|", md, flags=re.M):
         if name not in ("Region", "ICB", "Trust type", "---", "Acute trust") and "(fewer" not in name and not name.startswith("Integrated"):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import nhs_oversight as no
-from nhs_oversight.brief import brief
+from nhs_oversight.brief import brief, to_html, to_json, to_markdown
 from nhs_oversight.errors import OptionError
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -36,11 +36,11 @@ def q2():
 
 def test_markdown_matches_the_hand_written_briefing(q1, q2):
     expected = (GOLDEN / "brief-small.md").read_text(encoding="utf-8")
-    assert brief(q2, q1, uncertainty=False).to_markdown() == expected
+    assert to_markdown(brief(q2, q1, uncertainty=False)) == expected
 
 
 def test_json_carries_counts_per_segment_and_group(q1, q2):
-    payload = json.loads(brief(q2, q1, uncertainty=False).to_json())
+    payload = json.loads(to_json(brief(q2, q1, uncertainty=False)))
     assert payload["dataset"] == "SYNTHETIC"
     assert payload["period"] == "2025/26 Q2" and payload["previous_period"] == "2025/26 Q1"
     assert payload["segment_counts"] == {"1": 1, "2": 0, "3": 6, "4": 0, "5": 1}
@@ -92,7 +92,7 @@ def test_breakdowns_can_be_chosen(q2):
 
 
 def test_html_shows_the_dataset_label_and_escapes_text(q1, q2):
-    html = brief(q2, q1, uncertainty=False).to_html()
+    html = to_html(brief(q2, q1, uncertainty=False))
     assert '<p class="banner" role="note">SYNTHETIC DATA: fictional trusts, for demonstration only.</p>' in html
     assert "2025/26 Q1 \\ 2025/26 Q2" in html
     assert "trust&#39;s financial flag changed" in html and "trust's financial flag" not in html

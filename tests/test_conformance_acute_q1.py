@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from nhs_oversight import api
-from nhs_oversight.verify import allowed_published, engine_inputs, verify
+from nhs_oversight.compare.verify import allowed_published, engine_inputs, verify
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from nhs_oversight import synthetic_ecds
 from nhs_oversight.cli import main
 from nhs_oversight.derive import derive_tables
 from nhs_oversight.derive.runner import round_half_up
 from nhs_oversight.sources.ae_monthly import COUNTS
+from nhs_oversight.synthetic import ecds as synthetic_ecds
 
 
 def digest(path: Path) -> str:
@@ -132,7 +132,7 @@ def test_cli_and_module_entry(tmp_path: Path, capsys) -> None:
     assert main(["synth-ecds", str(tmp_path / "x.parquet"), "--rows", "0"]) == 2
     assert main(["synth-ecds", str(tmp_path / "x.parquet"), "--start", "April"]) == 2
     assert "not a month" in capsys.readouterr().err
-    mod = subprocess.run([sys.executable, "-m", "nhs_oversight.synthetic_ecds", str(tmp_path / "m.parquet"), "--rows", "500"],
+    mod = subprocess.run([sys.executable, "-m", "nhs_oversight.synthetic.ecds", str(tmp_path / "m.parquet"), "--rows", "500"],
                          capture_output=True, text=True, timeout=120)
     assert mod.returncode == 0 and "wrote 500 attendances" in mod.stdout
 

@@ -7,7 +7,7 @@ import urllib.request
 from typer.testing import CliRunner
 
 from nhs_oversight.cli import app
-from nhs_oversight.commands.fetch import find_links
+from nhs_oversight.sources.fetch import find_links
 
 PAGE = """
 <a href="https://www.england.nhs.uk/wp-content/uploads/2025/12/nhs-oversight-framework-acute-trust-data-q2-25-26.csv">Acute</a>

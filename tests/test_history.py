@@ -133,7 +133,7 @@ def test_failure_inside_the_transaction_rolls_back(tmp_path: Path, quarter_files
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(history, "_claim", boom)  # fails after rows were inserted
+    monkeypatch.setattr(history.ingest, "_claim", boom)  # fails after rows were inserted
     with pytest.raises(RuntimeError, match="disk full"):
         history.ingest_files(quarter_files[1:], db)
     assert_same(before, snapshot(db))

@@ -31,9 +31,10 @@ CHILD = r"""
 import sys, time
 from pathlib import Path
 from nhs_oversight import history
+from nhs_oversight.history import ingest
 
 db, marker, *files = sys.argv[1:]
-real_insert = history._insert_frame
+real_insert = ingest._insert_frame
 inserted = []
 
 def insert_then_pause(con, table, frame, sha):
@@ -43,7 +44,7 @@ def insert_then_pause(con, table, frame, sha):
         Path(marker).write_text(str(sum(inserted)))
         time.sleep(120)
 
-history._insert_frame = insert_then_pause
+ingest._insert_frame = insert_then_pause
 history.ingest_files(files, db)
 """
 

@@ -10,7 +10,7 @@ import yaml
 
 from nhs_oversight.cli import main
 from nhs_oversight.commands.derive import nothing_derived
-from nhs_oversight.history_names import for_screen, metric_names, named
+from nhs_oversight.history.names import for_screen, metric_names, named
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = ("Period,Org Code,Parent Org,Org name,A&E attendances Type 1,A&E attendances Type 2,"

@@ -11,8 +11,8 @@ import pytest
 
 import nhs_oversight as no
 from nhs_oversight.errors import OptionError
-from nhs_oversight.movement import movement_text, transitions
-from nhs_oversight.synthetic import files as synthetic_files
+from nhs_oversight.stats.movement import movement_text, transitions
+from nhs_oversight.synthetic.nof import files as synthetic_files
 
 GOLDEN = Path(__file__).parent / "golden"
 

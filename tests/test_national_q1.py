@@ -12,7 +12,7 @@ import pytest
 
 from nhs_oversight import api
 from nhs_oversight.cli import main
-from nhs_oversight.verify import verify
+from nhs_oversight.compare.verify import verify
 
 AMBULANCE_POOLED = {"OF0017", "OF0028", "OF0082", "OF0086"}
 

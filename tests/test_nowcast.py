@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 import nhs_oversight as no
 from nhs_oversight.cli import app
+from nhs_oversight.derive.nowcast import CARRIED, DERIVED, MISSING, nowcast
 from nhs_oversight.engine import assess
 from nhs_oversight.errors import InputError
-from nhs_oversight.nowcast import CARRIED, DERIVED, MISSING, nowcast
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from nhs_oversight.derive import derive_files
 from nhs_oversight.derive.check import check_against
 from nhs_oversight.errors import InputError
 from nhs_oversight.sources.nss_workbook import read_nss_scores, read_nss_workbook
-from nhs_oversight.sources.staff_survey import read_staff_survey, read_survey_files
+from nhs_oversight.sources.staff_survey import read_staff_survey
+from nhs_oversight.sources.survey_files import read_survey_files
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nhs_oversight.cli import app
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 runner = CliRunner()
 TRUSTS = ("RA2", "R0A", "RP6")  # RA2: the trust whose uncertainty differed between surfaces
@@ -32,7 +32,8 @@ def cli_json(*args: str) -> dict:
 def surfaces(acute_q1, tmp_path_factory):
     from fastapi.testclient import TestClient
 
-    from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
+    from nhs_oversight.commands.common import site_from_options
+    from nhs_oversight.commands.options import DRAWS, SEED
     from nhs_oversight.web.app import create_app
 
     f = str(acute_q1)
@@ -60,7 +61,7 @@ def sheet_rows(wb, name: str) -> dict[str, dict]:
 def test_the_defaults_are_one_set():
     from nhs_oversight.brief import DRAWS as BRIEF_DRAWS
     from nhs_oversight.brief import SEED as BRIEF_SEED
-    from nhs_oversight.commands.serve import DRAWS, SEED
+    from nhs_oversight.commands.options import DRAWS, SEED
     from nhs_oversight.web.site import SiteOptions
 
     assert (DRAWS.default, SEED.default) == (UNCERTAINTY_DRAWS, UNCERTAINTY_SEED)

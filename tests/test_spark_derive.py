@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nhs_oversight import synthetic_ecds
 from nhs_oversight.cli import main
 from nhs_oversight.derive import derive_files
 from nhs_oversight.derive import spark as spark_engine
 from nhs_oversight.derive.runner import round_half_up
+from nhs_oversight.synthetic import ecds as synthetic_ecds
 
 
 def run(argv: list, capsys) -> tuple[int, str, str]:

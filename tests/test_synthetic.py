@@ -7,7 +7,7 @@ import io
 import pandas as pd
 
 import nhs_oversight as no
-from nhs_oversight import synthetic
+from nhs_oversight.synthetic import nof as synthetic
 
 
 def test_regenerating_gives_the_shipped_files():

@@ -18,8 +18,8 @@ from nhs_oversight.engine import AssessOptions, assess
 from nhs_oversight.errors import OptionError
 from nhs_oversight.uncertainty import Labels, simulate
 from nhs_oversight.uncertainty.bootstrap import ScoreSets, bootstrap_averages
-from nhs_oversight.uncertainty.reference import simulate_loop
 from nhs_oversight.uncertainty.summary import segment_probabilities
+from reference_uncertainty import simulate_loop
 
 P_COLS = [f"p_segment_{k}" for k in (1, 2, 3, 4)]
 FIXED = AssessOptions(cutpoints=(1.5, 2.5, 3.5))

@@ -15,17 +15,18 @@ from nhs_oversight.engine import Assessment, AssessOptions
 from nhs_oversight.engine import assess as _assess
 from nhs_oversight.frameworks import Framework
 from nhs_oversight.frameworks import load_framework as _load_framework
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 from nhs_oversight.inputs import OversightInputs
 
 
-def load_framework(name_or_path: str | Path | Framework = "nof-2025-26") -> Framework:
+def load_framework(name_or_path: str | Path | Framework = DEFAULT_FRAMEWORK) -> Framework:
     """A shipped framework by id (``nof-2025-26``, ``nof-2026-27``) or a YAML file by path."""
     return _load_framework(name_or_path)
 
 
 def read_inputs(
     paths: Sequence[str | Path] | str | Path,
-    framework: str | Framework = "nof-2025-26",
+    framework: str | Framework = DEFAULT_FRAMEWORK,
     quarter: str | None = None,
     organisations: Sequence[str | Path] | bool | None = None,
 ) -> OversightInputs:
@@ -53,11 +54,11 @@ def with_organisations(data: OversightInputs, organisations: Sequence[str | Path
     return ref.attach(data, reference)
 
 
-def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "nof-2025-26") -> OversightInputs:
+def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = DEFAULT_FRAMEWORK) -> OversightInputs:
     """The shipped SYNTHETIC national dataset (205 fictional trusts) for one quarter."""
-    from nhs_oversight import synthetic
     from nhs_oversight.errors import OptionError
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
+    from nhs_oversight.synthetic import nof as synthetic
 
     try:
         quarter = str(Quarter.parse(quarter))
@@ -70,7 +71,7 @@ def synthetic_inputs(quarter: str = "2025/26 Q2", framework: str | Framework = "
 
 def assess(
     inputs: OversightInputs | Sequence[str | Path] | str | Path,
-    framework: str | Framework = "nof-2025-26",
+    framework: str | Framework = DEFAULT_FRAMEWORK,
     cutpoints: tuple[float, float, float] | None = None,
     recompute_all: bool = False,
     quarter: str | None = None,

@@ -7,11 +7,31 @@ Each command lives in ``nhs_oversight.commands.<name>`` and registers itself wit
 from __future__ import annotations
 
 import errno
-import importlib
 import sys
 
 import typer
 
+from nhs_oversight.commands import (
+    brief,
+    compare,
+    culture,
+    demo,
+    derive,
+    explain,
+    fetch,
+    funnel,
+    history,
+    ingest,
+    movement,
+    nowcast,
+    report,
+    segment,
+    serve,
+    spc,
+    synth_ecds,
+    uncertainty,
+    verify,
+)
 from nhs_oversight.errors import OversightError
 
 app = typer.Typer(
@@ -48,32 +68,31 @@ def _root(
 
 #: Command modules, in the order they appear in ``oversight --help``: results, explanation,
 #: reporting, data, trends and fair comparison, utilities.
-COMMAND_MODULES = [
-    "segment",
-    "verify",
-    "explain",
-    "compare",
-    "uncertainty",
-    "brief",
-    "movement",
-    "serve",
-    "report",
-    "derive",
-    "ingest",
-    "history",
-    "nowcast",
-    "spc",
-    "funnel",
-    "culture",
-    "fetch",
-    "demo",
-    "synth_ecds",
+COMMANDS = [
+    segment,
+    verify,
+    explain,
+    compare,
+    uncertainty,
+    brief,
+    movement,
+    serve,
+    report,
+    derive,
+    ingest,
+    history,
+    nowcast,
+    spc,
+    funnel,
+    culture,
+    fetch,
+    demo,
+    synth_ecds,
 ]
 
 
 def _register() -> None:
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"nhs_oversight.commands.{name}")
+    for module in COMMANDS:
         module.register(app)
 
 

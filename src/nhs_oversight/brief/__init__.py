@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from nhs_oversight.brief.model import Briefing, Paragraph, Section, Sentence, Table
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.brief.render import to_dict, to_html, to_json, to_markdown
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OptionError
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 BREAKDOWNS = ("region", "icb", "trust_type")
 _ALIASES = {"trust-type": "trust_type", "type": "trust_type", "icbs": "icb", "regions": "region"}
@@ -59,13 +60,13 @@ def brief(
     uncertainty : an ``Uncertainty`` result to use; None to compute one when the uncertainty
         module is available; False to leave it out.
     """
-    from nhs_oversight.brief import cautions, changes, facts, sentences
+    from nhs_oversight.brief import cautions, changes, sentences
     from nhs_oversight.brief.sentences import period_of
 
     keys = breakdowns(by)
     movement = None
     if previous is not None:
-        from nhs_oversight.movement import transitions
+        from nhs_oversight.stats.movement import transitions
 
         movement = transitions(previous, assessment)
     where, groups = sentences.where(assessment, keys)
@@ -86,8 +87,8 @@ def brief(
         period=assessment.period,
         previous_period=previous.period if previous is not None else None,
         sections=sections,
-        segment_counts=facts.segment_counts(assessment.summary),
-        previous_segment_counts=facts.segment_counts(previous.summary) if previous is not None else None,
+        segment_counts=assessment.segment_totals(),
+        previous_segment_counts=previous.segment_totals() if previous is not None else None,
         breakdowns=groups,
         provenance=provenance,
     )
@@ -106,4 +107,17 @@ def _uncertainty(a: Assessment, given: Any) -> Any:
     return simulate(a, DRAWS, SEED)
 
 
-__all__ = ["BREAKDOWNS", "Briefing", "Paragraph", "Section", "Sentence", "Table", "breakdowns", "brief"]
+__all__ = [
+    "BREAKDOWNS",
+    "Briefing",
+    "Paragraph",
+    "Section",
+    "Sentence",
+    "Table",
+    "breakdowns",
+    "brief",
+    "to_dict",
+    "to_html",
+    "to_json",
+    "to_markdown",
+]

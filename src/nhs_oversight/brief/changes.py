@@ -1,5 +1,5 @@
 """The movers section: who changed segment since the previous quarter, and the metric score
-changes that came with each move (read from :mod:`nhs_oversight.movement`)."""
+changes that came with each move (read from :mod:`nhs_oversight.stats.movement`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from nhs_oversight.brief import language as L
 from nhs_oversight.brief.model import Paragraph, Section, Sentence, Table
 from nhs_oversight.brief.sentences import period_of, source
 from nhs_oversight.engine import Assessment
-from nhs_oversight.movement import Movement
+from nhs_oversight.stats.movement import Movement
 
 #: Order and wording of the step of the method whose result changed.
 _REASONS = (
@@ -63,7 +63,7 @@ def movers(current: Assessment, previous: Assessment | None, movement: Movement 
 
 def _source(current: Assessment, previous: Assessment) -> str:
     return (
-        "segment movement (nhs_oversight.movement) from both quarters' assessment summaries (final_segment, average_score, "
+        "segment movement (nhs_oversight.stats.movement) from both quarters' assessment summaries (final_segment, average_score, "
         f"financial_override, recovery_support) and metrics (score_2dp); {source(previous, 'previous')}; {source(current, 'current')}"
     )
 

@@ -14,27 +14,14 @@ from fractions import Fraction
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.groupings import GROUPINGS
+from nhs_oversight.engine.segments import SEGMENTS
 
-SEGMENTS = (1, 2, 3, 4, 5)
 #: Segments read as "the bottom" of the framework: segment 4 and the Recovery Support Programme.
 BOTTOM = (4, 5)
 TOP = (1,)
 #: Groups smaller than this are left out of comparisons between groups (and the text says so).
 MIN_GROUP = 3
-
-#: Breakdown name -> (column holding the group's name, column holding its code, noun).
-GROUPINGS = {
-    "region": ("region", None, "region"),
-    "icb": ("icb_name", "icb_code", "ICB"),
-    "trust_type": ("trust_type_label", "trust_type", "trust type"),
-}
-
-
-def segment_counts(summary: pd.DataFrame, column: str = "final_segment") -> dict[int, int]:
-    """Trusts in each segment 1-5 (segments with no trusts count 0)."""
-    counts = summary[column].value_counts()
-    return {s: int(counts.get(s, 0)) for s in SEGMENTS}
-
 
 def unsegmented(summary: pd.DataFrame) -> int:
     return int(summary["final_segment"].isna().sum())
@@ -53,7 +40,7 @@ def labelled(a: Assessment) -> pd.DataFrame:
 
 def available(summary: pd.DataFrame, by: str) -> bool:
     """Whether the input names the groups of this breakdown for at least one trust."""
-    return bool((summary[GROUPINGS[by][0]] != "").any())
+    return bool((summary[GROUPINGS[by].name_column] != "").any())
 
 
 def group_table(summary: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -62,7 +49,7 @@ def group_table(summary: pd.DataFrame, by: str) -> pd.DataFrame:
     :data:`MIN_GROUP` trusts), ordered by group name. Trusts with no group are ``not given``.
 
     ``summary`` is :func:`labelled` output."""
-    name_col, code_col, _ = GROUPINGS[by]
+    name_col, code_col = GROUPINGS[by].name_column, GROUPINGS[by].code_column
     names = [n if n != "" else "not given" for n in summary[name_col]]
     codes = list(summary[code_col]) if code_col else [""] * len(summary)
     segments = [None if pd.isna(x) else int(x) for x in summary["final_segment"]]
@@ -134,8 +121,8 @@ def override(a: Assessment) -> Override:
         flagged=int(flagged.sum()),
         flagged_unaffected=int((flagged & ~applied).sum()),
         flag_missing=int(flag.isna().sum()),
-        unadjusted={k: v for k, v in segment_counts(s, "unadjusted_segment").items() if k < 5},
-        adjusted={k: v for k, v in segment_counts(s, "adjusted_segment").items() if k < 5},
+        unadjusted={k: v for k, v in a.segment_totals("unadjusted_segment").items() if k < 5},
+        adjusted={k: v for k, v in a.segment_totals("adjusted_segment").items() if k < 5},
     )
 
 
@@ -168,7 +155,7 @@ def worst_metrics(a: Assessment) -> list[WorstMetrics]:
     names = {x.score_id: x.short_name for x in a.framework.metrics}
     order = {x.score_id: i for i, x in enumerate(a.framework.metrics)}
     out = []
-    sizes = segment_counts(a.summary)
+    sizes = a.segment_totals()
     for k in SEGMENTS:
         if sizes[k] == 0:
             continue

@@ -1,7 +1,8 @@
 """The briefing as data: sections of paragraphs, bullet lists and tables of sentences.
 
 Each :class:`Sentence` carries the figures it states and where they came from, so that an
-analyst can check every number; the renderers (``render.py``) only lay these out.
+analyst can check every number. The layouts (``render.py``: ``to_markdown``, ``to_html``,
+``to_dict``, ``to_json``) read these and are not imported here, so the arrow runs one way.
 """
 
 from __future__ import annotations
@@ -107,23 +108,3 @@ class Briefing:
     @property
     def sentences(self) -> list[Sentence]:
         return [x for s in self.sections for x in s.sentences]
-
-    def to_dict(self) -> dict[str, Any]:
-        from nhs_oversight.brief.render import to_dict
-
-        return to_dict(self)
-
-    def to_json(self) -> str:
-        from nhs_oversight.brief.render import to_json
-
-        return to_json(self)
-
-    def to_markdown(self) -> str:
-        from nhs_oversight.brief.render import to_markdown
-
-        return to_markdown(self)
-
-    def to_html(self) -> str:
-        from nhs_oversight.brief.render import to_html
-
-        return to_html(self)

@@ -6,6 +6,8 @@ from nhs_oversight.brief import facts
 from nhs_oversight.brief import language as L
 from nhs_oversight.brief.model import Paragraph, Section, Sentence, Table
 from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.groupings import GROUPINGS
+from nhs_oversight.engine.segments import QUARTILE_SEGMENTS, SEGMENTS
 
 BOTTOM_TEXT = "segment 4 or 5"
 TOP_TEXT = "segment 1"
@@ -32,13 +34,13 @@ def _seg_figures(counts: dict[int, int], base: int, segments: tuple[int, ...]) -
 
 # -- headline ------------------------------------------------------------------------------------
 def headline(a: Assessment, previous: Assessment | None) -> Section:
-    counts = facts.segment_counts(a.summary)
+    counts = a.segment_totals()
     n = len(a.summary)
     src = source(a, "assessment summary: final_segment (OF5005)")
-    parts = [f"{L.share(counts[k], n)} {'are ' if k == 1 else ''}in segment {k}" for k in (1, 2, 3, 4)]
+    parts = [f"{L.share(counts[k], n)} {'are ' if k == 1 else ''}in segment {k}" for k in QUARTILE_SEGMENTS]
     first = Sentence(
         f"In {period_of(a)}, {L.count(n, 'trust')} {'was' if n == 1 else 'were'} assessed: {L.join(parts)}.",
-        {"period": period_of(a), "trusts": n, "segments": _seg_figures(counts, n, (1, 2, 3, 4))},
+        {"period": period_of(a), "trusts": n, "segments": _seg_figures(counts, n, QUARTILE_SEGMENTS)},
         src,
     )
     sentences = [first, _segment_5(a, counts[5], n)]
@@ -72,10 +74,10 @@ def _segment_5(a: Assessment, in5: int, n: int) -> Sentence:
 
 
 def _against_previous(previous: Assessment, counts: dict[int, int]) -> Sentence:
-    before = facts.segment_counts(previous.summary)
+    before = previous.segment_totals()
     m = len(previous.summary)
     parts = []
-    for k in facts.SEGMENTS:
+    for k in SEGMENTS:
         d = counts[k] - before[k]
         if d > 0:
             change = L.count(d, "more trust", "more trusts")
@@ -93,7 +95,7 @@ def _against_previous(previous: Assessment, counts: dict[int, int]) -> Sentence:
         {
             "previous_period": period_of(previous),
             "previous_trusts": m,
-            "segments": {str(k): _change(counts[k], before[k]) for k in facts.SEGMENTS},
+            "segments": {str(k): _change(counts[k], before[k]) for k in SEGMENTS},
         },
         source(previous, "assessment summary of the previous quarter: final_segment (OF5005)"),
     )
@@ -119,14 +121,14 @@ def where(a: Assessment, by: tuple[str, ...]) -> tuple[Section, dict[str, list[d
     breakdowns: dict[str, list[dict]] = {}
     summary = facts.labelled(a)
     for key in by:
-        noun = facts.GROUPINGS[key][2]
-        src = source(a, f"assessment summary: final_segment (OF5005) by {facts.GROUPINGS[key][0]}")
+        noun = GROUPINGS[key].noun
+        src = source(a, f"assessment summary: final_segment (OF5005) by {GROUPINGS[key].name_column}")
         if not facts.available(summary, key):
             blocks.append(Paragraph((Sentence(f"The input does not name each trust's {noun}, so there is no breakdown by {noun}.", {}, src),)))
             continue
         table = facts.group_table(summary, key)
         breakdowns[key] = [
-            {"group": r.group, "code": r.code, "trusts": int(r.trusts), "segment_counts": {str(k): int(getattr(r, f"segment_{k}")) for k in facts.SEGMENTS}}
+            {"group": r.group, "code": r.code, "trusts": int(r.trusts), "segment_counts": {str(k): int(getattr(r, f"segment_{k}")) for k in SEGMENTS}}
             for r in table.itertuples(index=False)
         ]
         blocks.append(Paragraph(tuple(_where_sentences(key, noun, table, src))))
@@ -218,14 +220,14 @@ def _group_table(a: Assessment, key: str, table, src: str) -> Table:
             r.group + (" (fewer than three trusts)" if r.small and r.group != "not given" else ""),
             *((r.code or "",) if key == "icb" else ()),
             str(r.trusts),
-            *(str(getattr(r, f"segment_{k}")) for k in facts.SEGMENTS),
+            *(str(getattr(r, f"segment_{k}")) for k in SEGMENTS),
             pct(int(r.bottom), int(r.trusts)),
             pct(int(r.top), int(r.trusts)),
         )
         for r in table.itertuples(index=False)
     )
-    columns = (_TITLE[key], *(("ICB code",) if key == "icb" else ()), "Trusts", *(f"Segment {k}" for k in facts.SEGMENTS), "In segment 4 or 5", "In segment 1")
-    return Table(f"Final segment by {facts.GROUPINGS[key][2]}, {period_of(a)}", columns, rows, src)
+    columns = (_TITLE[key], *(("ICB code",) if key == "icb" else ()), "Trusts", *(f"Segment {k}" for k in SEGMENTS), "In segment 4 or 5", "In segment 1")
+    return Table(f"Final segment by {GROUPINGS[key].noun}, {period_of(a)}", columns, rows, src)
 
 
 # -- why -------------------------------------------------------------------------------------------
@@ -288,7 +290,7 @@ def _override_sentences(a: Assessment) -> list[Sentence]:
             src,
         ))
     if o.flagged_unaffected and o.moved:
-        other = [k for k in (1, 2, 3, 4) if k not in fo.segments]
+        other = [k for k in QUARTILE_SEGMENTS if k not in fo.segments]
         out.append(Sentence(
             f"A further {L.count(o.flagged_unaffected, 'flagged trust')} {'was' if o.flagged_unaffected == 1 else 'were'} already in "
             f"segment {L.join([str(k) for k in other], 'or')}, where the override changes nothing.",

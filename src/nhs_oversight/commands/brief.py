@@ -8,18 +8,17 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
-from nhs_oversight.commands.movement import PREVIOUS, PREVIOUS_CUTPOINTS
 
 
 def register(app: typer.Typer) -> None:
     @app.command("brief")
     def brief(
         files: list[Path] = opt.FILES,
-        previous: list[Path] = PREVIOUS,
+        previous: list[Path] = opt.PREVIOUS,
         by: list[str] = typer.Option(None, "--by", help="Breakdowns for 'where': region, icb, trust_type (repeat or comma-separate; default all)."),
         framework: str = opt.FRAMEWORK,
         cutpoints: str = opt.CUTPOINTS,
-        previous_cutpoints: str = PREVIOUS_CUTPOINTS,
+        previous_cutpoints: str = opt.PREVIOUS_CUTPOINTS,
         recompute_all: bool = opt.RECOMPUTE_ALL,
         fmt: str = typer.Option(None, "--format", help="markdown, html or json (default: markdown, or from --output)."),
         output: Path = opt.OUTPUT,
@@ -39,7 +38,7 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.brief import breakdowns
         from nhs_oversight.brief import brief as make_brief
         from nhs_oversight.brief.render import FORMATS, render
-        from nhs_oversight.commands.movement import load_pair
+        from nhs_oversight.commands.common import load_pair
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import atomic_write_text, infer_format
 

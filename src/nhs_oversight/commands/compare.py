@@ -8,6 +8,7 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import choose_format, emit, warn
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -50,8 +51,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import (
             atomic_write_text,
             to_jsonable,
-            write_table,
         )
+        from nhs_oversight.render.tables import write_table
 
         fmt = choose_format(output, fmt, FORMATS)
         switches = [
@@ -69,7 +70,7 @@ def register(app: typer.Typer) -> None:
             raise OptionError("give two --framework options or one framework with switches, not both")
         if len(frameworks) < 2 and not switches:
             raise OptionError("nothing to compare: give --framework A --framework B, or a switch such as --no-financial-override")
-        fw_a = api.load_framework(frameworks[0] if frameworks else "nof-2025-26")
+        fw_a = api.load_framework(frameworks[0] if frameworks else DEFAULT_FRAMEWORK)
         fw_b = api.load_framework(frameworks[1]) if len(frameworks) == 2 else None
         reader = fw_b if fw_b is not None and {t.id for t in fw_b.trust_types} > {t.id for t in fw_a.trust_types} else fw_a
         data = _read(files, reader, synthetic, quarter, organisations)

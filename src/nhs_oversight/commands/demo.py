@@ -8,6 +8,7 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 
 
 def register(app: typer.Typer) -> None:
@@ -19,16 +20,17 @@ def register(app: typer.Typer) -> None:
         quiet: bool = opt.QUIET,
     ) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
-        from nhs_oversight import synthetic
-        from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
+        from nhs_oversight.commands.common import site_from_options
         from nhs_oversight.render.html import build_report
-        from nhs_oversight.render.output import atomic_write_text, write_table
+        from nhs_oversight.render.output import atomic_write_text
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.render.terminal import league_text
         from nhs_oversight.render.workbook import assessment_workbook
+        from nhs_oversight.synthetic import nof as synthetic
         from nhs_oversight.web.extras import Unavailable
 
         out = old_out or out
-        site = site_from_options(None, None, None, "nof-2025-26", None, False, True, "2025/26 Q2", DRAWS.default, SEED.default)
+        site = site_from_options(None, None, None, DEFAULT_FRAMEWORK, None, False, True, "2025/26 Q2", opt.DRAWS.default, opt.SEED.default)
         a = site.assessment
         warn(a.warnings)
         typer.echo(league_text(a))

@@ -69,7 +69,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.derive import list_definitions
         from nhs_oversight.derive.successors import read_successors, successor_frame
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import infer_format, write_table
+        from nhs_oversight.render.output import infer_format
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.sources.common import MissingReport
 
         check_output(output)
@@ -132,7 +133,8 @@ def _check_engine(engine: str) -> None:
 def _emit_check(result, published: list[Path], files: list[Path], fmt: str, output: Path | None) -> None:
     """The definition check instead of the values: per-trust rows, then one line per metric."""
     from nhs_oversight.derive.check import check_against, combined, footprint_check
-    from nhs_oversight.render.output import atomic_write_text, write_table
+    from nhs_oversight.render.output import atomic_write_text
+    from nhs_oversight.render.tables import write_table
 
     c = combined(check_against(result.values, published), footprint_check(files))
     lines = c.lines() or ["nothing to check: no derived metric has a published value in the files given"]

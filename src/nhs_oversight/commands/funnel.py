@@ -43,7 +43,8 @@ def register(app: typer.Typer) -> None:
         """
         from nhs_oversight.commands.checks import output as check_output
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import infer_format, write_table
+        from nhs_oversight.render.output import infer_format
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.sources.funnel_input import read_funnel_input
         from nhs_oversight.stats.funnel import (
             default_per,

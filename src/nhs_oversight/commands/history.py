@@ -23,7 +23,7 @@ def _names(framework: str) -> dict[str, str]:
     """Metric names of the framework's codes and of the derived metrics' definitions."""
     from nhs_oversight import api
     from nhs_oversight.derive.catalog import definitions
-    from nhs_oversight.history_names import metric_names
+    from nhs_oversight.history.names import metric_names
 
     derived: dict[str, str] = {}
     for d in definitions():
@@ -56,8 +56,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight import history as hist
         from nhs_oversight.commands.common import choose_format
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.history_names import for_screen, named
-        from nhs_oversight.render.output import write_table
+        from nhs_oversight.history.names import for_screen, named
+        from nhs_oversight.render.tables import write_table
 
         fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))
         if org and org_arg and org.upper() != org_arg.upper():
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         if table.empty:
             raise OptionError(f"nothing for {org.upper()} in the history database")
         if wide:
-            from nhs_oversight.periods import Quarter
+            from nhs_oversight.frameworks.periods import Quarter
 
             quarters = sorted(table["period"].unique(), key=Quarter.parse)
             table = table.pivot_table(index=["metric_id", "source"], columns="period", values="value", aggfunc="first")

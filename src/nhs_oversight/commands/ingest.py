@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
 
         from nhs_oversight.frameworks import load_framework
         from nhs_oversight.history import default_path, ingest_files, ingest_published
-        from nhs_oversight.render.output import write_table
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.sources.common import MissingReport
         from nhs_oversight.sources.nof_tidy import is_nof_file, nof_tidy
         from nhs_oversight.sources.raw import sha256_of

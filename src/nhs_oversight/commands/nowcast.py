@@ -37,13 +37,14 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.commands.progress import bar
         from nhs_oversight.derive import derive_files
         from nhs_oversight.derive.check import check_against, combined, footprint_check
+        from nhs_oversight.derive.nowcast import nowcast
+        from nhs_oversight.derive.nowcast_board import board_text
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.nowcast import nowcast
-        from nhs_oversight.nowcast_board import board_text
-        from nhs_oversight.periods import Quarter
-        from nhs_oversight.render.output import atomic_write_text, infer_format, write_table
+        from nhs_oversight.frameworks.periods import Quarter
+        from nhs_oversight.render.output import atomic_write_text, infer_format
+        from nhs_oversight.render.tables import write_table
 
         q = str(Quarter.parse(quarter))
         if not raw:

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import typer
 
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+
 FILES = typer.Argument(None, help="NOF data CSVs (any per-type files), league-table CSVs or wide metric files (CSV/xlsx).", show_default=False)
-FRAMEWORK = typer.Option("nof-2025-26", "--framework", "-f", help="Framework id (nof-2025-26, nof-2026-27) or a YAML file.")
+FRAMEWORK = typer.Option(DEFAULT_FRAMEWORK, "--framework", "-f", help="Framework id (nof-2025-26, nof-2026-27) or a YAML file.")
 CUTPOINTS = typer.Option(None, "--cutpoints", help="Fix the three segment cut points, e.g. 2.06,2.33,2.61.")
 RECOMPUTE_ALL = typer.Option(False, "--recompute-all", help="Score pooled metrics over the trusts given even where published scores exist.")
 SYNTHETIC = typer.Option(False, "--synthetic", help="Use the shipped SYNTHETIC national dataset instead of files.")
@@ -26,6 +29,17 @@ ORGANISATIONS = typer.Option(
     help="A newer ODS etr export (NHS trusts) for each trust's region and ICB, instead of the shipped 2025-11 "
     "snapshot (repeat for several files).",
 )
+#: The previous quarter, for movement and the briefing.
+PREVIOUS = typer.Option(
+    None, "--previous", "-p",
+    help="A file of the previous quarter; repeat for several (e.g. --previous q1-acute.csv --previous q1-mh.csv).",
+)
+PREVIOUS_CUTPOINTS = typer.Option(None, "--previous-cutpoints", help="Fix the previous quarter's three cut points (--cutpoints fixes this quarter's).")
+#: The dashboard and the report: the previous quarter, the history database, the simulation.
+SITE_PREVIOUS = typer.Option(None, "--previous", help="Last quarter's files, for movement since last quarter (repeat for several files).")
+SITE_DB = typer.Option(None, "--db", help="History database (from `oversight ingest`): SPC icons on trust pages, funnel plots on metric pages.")
+DRAWS = typer.Option(UNCERTAINTY_DRAWS, "--draws", min=1, max=100_000, help="Draws of the uncertainty simulation (segment stability, plausible ranks); the same default everywhere.")
+SEED = typer.Option(UNCERTAINTY_SEED, "--seed", help="Random seed of the uncertainty simulation; the same default everywhere.")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (format from --format or the suffix).")
 
 

@@ -8,7 +8,6 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import emit, warn
-from nhs_oversight.commands.serve import DB, DRAWS, PREVIOUS, SEED
 
 FORMATS = {"html": "html", "htm": "html", "xlsx": "xlsx"}
 
@@ -18,8 +17,8 @@ def register(app: typer.Typer) -> None:
     def report(
         files: list[Path] = opt.FILES,
         output: Path = typer.Option(..., "--output", "-o", help="report.html (one self-contained file) or pack.xlsx (the board pack)."),
-        previous: list[Path] = PREVIOUS,
-        db: Path = DB,
+        previous: list[Path] = opt.SITE_PREVIOUS,
+        db: Path = opt.SITE_DB,
         orgs: list[str] = typer.Option(None, "--org", help="Add an organisation's page to the HTML report, by ODS code (repeat for several)."),
         no_metrics: bool = typer.Option(False, "--no-metrics", help="Leave the metric pages out of the HTML report."),
         framework: str = opt.FRAMEWORK,
@@ -28,8 +27,8 @@ def register(app: typer.Typer) -> None:
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
-        draws: int = DRAWS,
-        seed: int = SEED,
+        draws: int = opt.DRAWS,
+        seed: int = opt.SEED,
     ) -> None:
         """Write the report of one quarter: HTML (the dashboard's pages in one file) or Excel.
 
@@ -38,7 +37,7 @@ def register(app: typer.Typer) -> None:
         workbook opens on a cover sheet, then one sheet per table with metric names beside codes,
         number-typed cells, frozen and repeated header rows and landscape fit-to-width printing.
         """
-        from nhs_oversight.commands.serve import site_from_options
+        from nhs_oversight.commands.common import site_from_options
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import atomic_write_text
 

@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         and final segment (5 = Recovery Support Programme), rank within trust type, domain scores,
         and each metric's value, score and where the score came from (computed, published, input).
         """
-        from nhs_oversight.render.output import write_table
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.render.terminal import league_text
 
         fmt = choose_format(output, fmt, ("table", "csv", "json", "xlsx", "parquet"))

@@ -7,13 +7,8 @@ from pathlib import Path
 import typer
 
 from nhs_oversight.commands import options as opt
-from nhs_oversight.commands.common import warn
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.commands.common import site_from_options, warn
 
-PREVIOUS = typer.Option(None, "--previous", help="Last quarter's files, for movement since last quarter (repeat for several files).")
-DB = typer.Option(None, "--db", help="History database (from `oversight ingest`): SPC icons on trust pages, funnel plots on metric pages.")
-DRAWS = typer.Option(UNCERTAINTY_DRAWS, "--draws", min=1, max=100_000, help="Draws of the uncertainty simulation (segment stability, plausible ranks); the same default everywhere.")
-SEED = typer.Option(UNCERTAINTY_SEED, "--seed", help="Random seed of the uncertainty simulation; the same default everywhere.")
 ALLOWED_HOST = typer.Option(None, "--allowed-host", help="A host name the dashboard answers to (repeat for several; default localhost, 127.0.0.1, ::1 and --host). Requests naming any other host get a 400 page.")
 BASE_URL = typer.Option("", "--base-url", help="The dashboard's public address (e.g. https://oversight.example.nhs.uk), used in redirects; default: paths on the same server.")
 
@@ -46,38 +41,12 @@ def allowed_hosts(given: list[str] | None, host: str, base_url: str) -> list[str
     return [n for n in names if n]
 
 
-def site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations=None):
-    """Read and assess the quarter (and the previous one); the Site the pages are made from.
-
-    With ``--synthetic`` and no ``--previous``, the synthetic quarter before is used as the
-    previous quarter when it is shipped.
-    """
-    from nhs_oversight import api
-    from nhs_oversight import synthetic as synth
-    from nhs_oversight.errors import OptionError
-    from nhs_oversight.periods import Quarter
-    from nhs_oversight.web.site import Site, SiteOptions
-
-    current = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)
-    before = None
-    if previous:
-        earlier = str(Quarter.parse(current.period).previous()) if quarter and current.period else None
-        before = api.assess(api.read_inputs(previous, current.framework, earlier, organisations), current.framework, recompute_all=recompute_all)
-    elif synthetic:
-        earlier = str(Quarter.parse(quarter or opt.SYNTHETIC_QUARTER).previous())
-        if earlier in synth.QUARTERS:
-            before = api.assess(api.synthetic_inputs(earlier, current.framework), current.framework)
-    if db is not None and not Path(db).is_file():
-        raise OptionError(f"--db {db}: no history database there (build one with `oversight ingest`)")
-    return Site(current, before, db, SiteOptions(draws=draws, seed=seed))
-
-
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         files: list[Path] = opt.FILES,
-        previous: list[Path] = PREVIOUS,
-        db: Path = DB,
+        previous: list[Path] = opt.SITE_PREVIOUS,
+        db: Path = opt.SITE_DB,
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this computer only)."),
         port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
         framework: str = opt.FRAMEWORK,
@@ -86,8 +55,8 @@ def register(app: typer.Typer) -> None:
         synthetic: bool = opt.SYNTHETIC,
         quarter: str = opt.QUARTER_SYNTH,
         organisations: list[Path] = opt.ORGANISATIONS,
-        draws: int = DRAWS,
-        seed: int = SEED,
+        draws: int = opt.DRAWS,
+        seed: int = opt.SEED,
         verbose: bool = opt.VERBOSE,
         quiet: bool = opt.QUIET,
         allowed_host: list[str] = ALLOWED_HOST,

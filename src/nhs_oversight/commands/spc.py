@@ -50,7 +50,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight import __version__
         from nhs_oversight.commands import checks
         from nhs_oversight.commands.common import emit, warn
-        from nhs_oversight.render.output import infer_format, write_table
+        from nhs_oversight.render.output import infer_format
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.sources.spc_input import format_dates, parse_date, read_series_csv
         from nhs_oversight.stats.spc import spc, spc_summary
 

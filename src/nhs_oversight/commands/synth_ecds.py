@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         output = output or output_arg
         if output is None:
             raise OptionError("give the Parquet file to write: oversight synth-ecds -o ecds.parquet")
-        from nhs_oversight.synthetic_ecds import _parse_month, generate
+        from nhs_oversight.synthetic.ecds import _parse_month, generate
 
         with bar("synthetic attendances", rows) as advance:
             written = [0]

@@ -8,7 +8,7 @@ import typer
 
 from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import choose_format, emit, warn
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.render.output import (
             atomic_write_text,
             to_jsonable,
-            write_table,
         )
+        from nhs_oversight.render.tables import write_table
         from nhs_oversight.render.uncertainty_text import labelled, uncertainty_text
         from nhs_oversight.uncertainty import Labels, simulate
 

@@ -35,11 +35,11 @@ def register(app: typer.Typer) -> None:
         removed. Exits 1 when a match rate is below its target.
         """
         from nhs_oversight import api
+        from nhs_oversight.compare.verify import verify
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import atomic_write_text, to_jsonable
-        from nhs_oversight.verify import verify
 
         if fmt not in ("table", "json"):
             raise OptionError(f"--format {fmt!r}: choose table or json")

@@ -13,11 +13,12 @@ import pandas as pd
 from nhs_oversight.compare.reasons import reason
 from nhs_oversight.compare.variants import SWITCHES, apply_switches
 from nhs_oversight.engine import Assessment, AssessOptions, assess
+from nhs_oversight.engine.segments import QUARTILE_SEGMENTS
 from nhs_oversight.errors import OptionError
 from nhs_oversight.frameworks import Framework, load_framework
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 from nhs_oversight.inputs import OversightInputs
 
-SEGMENTS = (1, 2, 3, 4)
 COLUMNS = [
     "org_code",
     "org_name",
@@ -118,7 +119,7 @@ class Comparison:
         tr = self.transition
         return {
             "meta": self.provenance(),
-            "transition": {"rows": "segment under A", "columns": "segment under B", "segments": list(SEGMENTS), "counts": tr.to_numpy().tolist()},
+            "transition": {"rows": "segment under A", "columns": "segment under B", "segments": list(QUARTILE_SEGMENTS), "counts": tr.to_numpy().tolist()},
             "who_moves": self.who_moves.to_dict(orient="records"),
         }
 
@@ -131,14 +132,14 @@ class Comparison:
     def _transition(t: pd.DataFrame) -> pd.DataFrame:
         both = t.dropna(subset=["segment_a", "segment_b"])
         tab = pd.crosstab(both["segment_a"].astype(int), both["segment_b"].astype(int))
-        tab = tab.reindex(index=list(SEGMENTS), columns=list(SEGMENTS), fill_value=0)
+        tab = tab.reindex(index=list(QUARTILE_SEGMENTS), columns=list(QUARTILE_SEGMENTS), fill_value=0)
         tab.index.name, tab.columns.name = "segment A", "segment B"
         return tab
 
 
 def compare(
     inputs: OversightInputs,
-    framework_a: str | Path | Framework = "nof-2025-26",
+    framework_a: str | Path | Framework = DEFAULT_FRAMEWORK,
     framework_b: str | Path | Framework | None = None,
     options: AssessOptions | None = None,
     switches: Sequence[str] = (),

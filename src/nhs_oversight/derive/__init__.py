@@ -20,7 +20,7 @@ import pandas as pd
 from nhs_oversight.derive.catalog import REFERENCES, SOURCES, definitions
 from nhs_oversight.derive.runner import OUTPUT_COLUMNS, Derived, run
 from nhs_oversight.errors import InputError
-from nhs_oversight.periods import Quarter
+from nhs_oversight.frameworks.periods import Quarter
 from nhs_oversight.sources.common import MissingReport
 
 #: Engines the SQL definitions run on; DuckDB is the default.

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from nhs_oversight.periods import Quarter
+from nhs_oversight.frameworks.periods import Quarter
 
 
 def calendar_frame(first: date, last: date) -> pd.DataFrame:

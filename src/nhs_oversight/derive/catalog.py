@@ -14,21 +14,13 @@ from functools import cache
 from importlib import resources
 
 from nhs_oversight.errors import OptionError
+from nhs_oversight.sources.kinds import RAW_KINDS
 
-#: Tables a definition may read, with the reader that fills each.
-SOURCES = {
-    "ae_monthly": "monthly A&E attendances and emergency admissions (sources.ae_monthly)",
-    "rtt": "RTT provider weekly bands (sources.rtt)",
-    "cwt": "Cancer Waiting Times provider extract (sources.cancer)",
-    "beds": "bed availability and occupancy sitrep (sources.beds)",
-    "ecds": "record-level emergency care attendances (synthetic_ecds or ECDS extract)",
-    "nss_scores": "NHS Staff Survey People Promise element and theme scores (sources.nss_workbook)",
-}
+#: Tables a definition may read, with the reader that fills each (from the registry of raw kinds).
+SOURCES = {k.name: k.derive_words for k in RAW_KINDS if k.derives == "source"}
 #: Reference tables a definition may join to (``-- reference:``), with their columns. An absent
 #: reference is registered empty, and the definition says what it falls back to.
-REFERENCES = {
-    "ae_type3_mapping": ["period", "org_code", "acute_code", "proportion"],
-}
+REFERENCES = {k.name: list(k.columns) for k in RAW_KINDS if k.derives == "reference"}
 #: ``annual`` values (a survey year) are not placed in quarters; see :func:`survey_serves`.
 QUARTER_RULES = ("sum", "last_month", "annual")
 STATUSES = ("nof", "variant", "local")
@@ -128,7 +120,7 @@ def survey_serves(year: int, quarter) -> bool:
     Fieldwork runs in the autumn and results come out the next March, so the 2024 survey serves
     2024/25 Q4 and 2025/26 Q1-Q3 (the NOF files label it Reporting_date "2024").
 
-    >>> from nhs_oversight.periods import Quarter
+    >>> from nhs_oversight.frameworks.periods import Quarter
     >>> [survey_serves(2024, Quarter.parse(q)) for q in ("2024/25 Q3", "2024/25 Q4", "2025/26 Q3", "2025/26 Q4")]
     [False, True, True, False]
     """

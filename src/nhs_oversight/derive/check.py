@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import InputError, OptionError
-from nhs_oversight.periods import Quarter
+from nhs_oversight.frameworks.periods import Quarter
 
 SAME = "same period"
 BACK_CAST = "back-cast"

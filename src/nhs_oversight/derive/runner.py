@@ -20,7 +20,7 @@ from nhs_oversight.derive.calendar import calendar_frame
 from nhs_oversight.derive.catalog import REFERENCES, SOURCES, Definition, select, shared_sql
 from nhs_oversight.derive.successors import successor_frame
 from nhs_oversight.errors import OptionError
-from nhs_oversight.periods import Quarter
+from nhs_oversight.frameworks.periods import Quarter
 
 #: Months the calendar table covers; data outside are not placed in any quarter.
 CALENDAR_SPAN = (date(1990, 4, 1), date(2060, 3, 1))

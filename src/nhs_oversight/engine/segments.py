@@ -8,6 +8,11 @@ import numpy as np
 
 from nhs_oversight.engine.ranking import competition_rank, competition_rank_rows
 
+#: Final segments; 5 is the Recovery Support Programme. Every table of segments counts these.
+SEGMENTS = (1, 2, 3, 4, 5)
+#: The segments cut points assign (before the Recovery Support Programme).
+QUARTILE_SEGMENTS = SEGMENTS[:4]
+
 
 @dataclass(frozen=True)
 class CutPoints:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.render.charts import SEGMENT_NAMES, Figure, _segment_scale, to_svg
 from nhs_oversight.render.palette import NHS_DARK_GREY
 
@@ -18,7 +19,7 @@ def segment_history(rows: list[dict[str, Any]], org_name: str, width: int = 480)
     df["segment"] = [SEGMENT_NAMES[int(k)] for k in df["final_segment"]]
     order = list(df["period"])
     x = alt.X("period:O", title="Quarter", sort=order, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("final_segment:Q", title="Final segment", scale=alt.Scale(domain=[5, 1]), axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"))
+    y = alt.Y("final_segment:Q", title="Final segment", scale=alt.Scale(domain=[5, 1]), axis=alt.Axis(values=list(SEGMENTS), format="d"))
     line = alt.Chart(df).mark_line(color=NHS_DARK_GREY, strokeWidth=1.5).encode(x=x, y=y)
     present = sorted({int(k) for k in df["final_segment"]})
     dots = alt.Chart(df).mark_point(filled=True, size=220, stroke=NHS_DARK_GREY, strokeWidth=1, opacity=1).encode(

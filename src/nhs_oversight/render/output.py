@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -128,38 +127,3 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 def csv_text(df: pd.DataFrame, **kwargs: Any) -> str:
     """A table as CSV text, safe to open in a spreadsheet (see :func:`neutralise_formulas`)."""
     return neutralise_formulas(df).to_csv(index=False, lineterminator="\n", **kwargs)
-
-
-def write_table(
-    df: pd.DataFrame,
-    fmt: str,
-    output: str | Path | None,
-    sheet_name: str = "data",
-    meta: dict[str, Any] | None = None,
-) -> str | None:
-    """Write a table in one of :data:`TABLE_FORMATS`; return text when there is no output path."""
-    if fmt not in TABLE_FORMATS:
-        raise OptionError(f"unknown format {fmt!r}; choose one of {', '.join(TABLE_FORMATS)}")
-    if fmt in ("xlsx", "parquet") and not output:
-        raise OptionError(f"--format {fmt} needs --output PATH")
-    if fmt == "csv":
-        text = csv_text(df)
-    elif fmt == "json":
-        payload: Any = dataframe_records(df)
-        if meta is not None:
-            payload = {"meta": to_jsonable(meta), "rows": payload}
-        text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "table":
-        text = df.to_string(index=False) + "\n"
-    elif fmt == "parquet":
-        atomic_write(output, lambda p: df.to_parquet(p, index=False))  # type: ignore[arg-type]
-        return None
-    else:  # xlsx
-        from nhs_oversight.render.excel import write_workbook
-
-        write_workbook({sheet_name: df}, output, meta=meta)  # type: ignore[arg-type]
-        return None
-    if output:
-        atomic_write_text(output, text)
-        return None
-    return text

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight import tabulate
 from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.segments import QUARTILE_SEGMENTS, SEGMENTS
 from nhs_oversight.render.excel import SEGMENT_LEGEND, write_workbook
 from nhs_oversight.render.labels import with_labels
 
@@ -32,9 +32,9 @@ HEADERS = {
     "score_source": "Score source", "input_row": "Input row", "segment": "Segment", "group": "Group", "label": "Name",
     "organisations": "Organisations", "scale": "Scale", "cut_1_2": "Cut 1/2", "cut_2_3": "Cut 2/3", "cut_3_4": "Cut 3/4",
     "method": "Method", "detail": "Detail",
-    **{f"segment_{k}": f"Segment {k} (count)" for k in range(1, 6)},
-    **{f"share_{k}": f"Segment {k} (share)" for k in range(1, 6)},
-    **{f"p_segment_{k}": f"Chance of segment {k}" for k in range(1, 5)},
+    **{f"segment_{k}": f"Segment {k} (count)" for k in SEGMENTS},
+    **{f"share_{k}": f"Segment {k} (share)" for k in SEGMENTS},
+    **{f"p_segment_{k}": f"Chance of segment {k}" for k in QUARTILE_SEGMENTS},
     "p_same": "Chance of the same segment", "modal_segment": "Most likely segment", "entropy": "Entropy",
     "average_low": "Average score, low", "average_high": "Average score, high", "rank_median": "Rank, median",
     "rank_low": "Rank, low", "rank_high": "Rank, high", "mc_error": "Monte Carlo error",
@@ -69,12 +69,12 @@ def _labelled(a: Assessment, df: pd.DataFrame) -> pd.DataFrame:
 
 def segment_sheets(a: Assessment) -> dict[str, pd.DataFrame]:
     """Segment counts and shares: by region (with England), by trust type, by ICB where given."""
-    england = tabulate.segment_counts(a)
-    sheets = {"Segments by region": pd.concat([tabulate.segment_counts(a, "region"), england], ignore_index=True)}
-    by_type = tabulate.segment_counts(a, "trust_type")
+    england = a.segment_counts()
+    sheets = {"Segments by region": pd.concat([a.segment_counts("region"), england], ignore_index=True)}
+    by_type = a.segment_counts("trust_type")
     sheets["Segments by trust type"] = by_type.assign(group=by_type["label"]).drop(columns="label")
-    if tabulate.has_icbs(a):
-        sheets["Segments by ICB"] = tabulate.segment_counts(a, "icb_code")
+    if a.has_icbs():
+        sheets["Segments by ICB"] = a.segment_counts("icb_code")
     return sheets
 
 
@@ -96,13 +96,13 @@ def with_names(a: Assessment, df: pd.DataFrame) -> pd.DataFrame:
 
 def cover_rows(a: Assessment, sheets: list[str]) -> list[tuple[str, Any]]:
     """The cover sheet: title, quarter, the month the data run to, method, segment counts, contents."""
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     try:
         data_to = f"{Quarter.parse(a.period).months[-1]:%B %Y}" if a.period else "not stated"
     except Exception:  # a period the calendar cannot read is shown as it is
         data_to = "not stated"
-    national = tabulate.segment_counts(a).iloc[0]
+    national = a.segment_counts().iloc[0]
     fw = a.framework
     rows: list[tuple[str, Any]] = [
         (f"{fw.name}: segmentation, {a.period or 'period not stated'}" + (f" [{a.label} DATA]" if a.label else ""), None),
@@ -112,7 +112,7 @@ def cover_rows(a: Assessment, sheets: list[str]) -> list[tuple[str, Any]]:
         ("Organisations assessed", int(national["organisations"])),
         ("Organisations in each final segment", None),
     ]
-    rows += [(SEGMENT_LEGEND[k], int(national[f"segment_{k}"])) for k in range(1, 6)]
+    rows += [(SEGMENT_LEGEND[k], int(national[f"segment_{k}"])) for k in SEGMENTS]
     rows.append(("Sheets", None))
     rows += [(name, SHEET_NOTES.get(name, "")) for name in sheets]
     return rows
@@ -138,7 +138,7 @@ def assessment_workbook(a: Assessment, path: str | Path, movement: Any = None, u
 
     Parameters
     ----------
-    movement : a :class:`nhs_oversight.movement.Movement` (adds the "Movement" sheet).
+    movement : a :class:`nhs_oversight.stats.movement.Movement` (adds the "Movement" sheet).
     uncertainty : a :class:`nhs_oversight.uncertainty.Uncertainty` (adds the "Uncertainty" sheet).
     """
     tables = {name: _labelled(a, df) for name, df in segment_sheets(a).items()}

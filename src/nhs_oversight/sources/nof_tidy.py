@@ -9,7 +9,7 @@ import pandas as pd
 
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
-from nhs_oversight.periods import Quarter
+from nhs_oversight.frameworks.periods import Quarter
 from nhs_oversight.sources.common import MissingReport, read_csv, to_number
 from nhs_oversight.sources.nof import looks_like_nof, read_nof_frame
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from nhs_oversight.errors import InputError
 from nhs_oversight.sources.common import MissingReport
+from nhs_oversight.sources.staff_survey import TRUST_GROUPS, StaffSurveyResults
 from nhs_oversight.sources.workbook import Sheet, numeric, open_workbook, sheet_names, texts
 
 SCORE_SHEETS = ("PEOPLE PROMISE ELEMENTS", "THEMES")
@@ -180,8 +181,6 @@ def read_nss_scores(path: str | Path, missing: MissingReport | None = None) -> p
 
 def read_nss_workbook(path: str | Path) -> NSSWorkbook:
     """Every sheet: organisations, questions, response options with bases, and scores."""
-    from nhs_oversight.sources.staff_survey import TRUST_GROUPS
-
     missing = MissingReport()
     year, sheets = _open(path, only_scores=False)
     scores = pd.concat([_scores(sheets[n], year, missing) for n in SCORE_SHEETS], ignore_index=True)
@@ -212,10 +211,8 @@ CULTURE_QUESTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def culture_results(book: NSSWorkbook):
+def culture_results(book: NSSWorkbook) -> StaffSurveyResults:
     """The workbook as :class:`~nhs_oversight.sources.staff_survey.StaffSurveyResults` for one year."""
-    from nhs_oversight.sources.staff_survey import StaffSurveyResults
-
     r = book.responses
     frames = []
     for key, (qid, options) in CULTURE_QUESTIONS.items():

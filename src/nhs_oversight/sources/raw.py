@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,19 +17,12 @@ import pandas as pd
 from nhs_oversight.errors import InputError
 from nhs_oversight.sources.common import MissingReport, read_bytes
 from nhs_oversight.sources.editions import Edition, edition_of
+from nhs_oversight.sources.kinds import BY_NAME, RAW_KINDS
 from nhs_oversight.sources.layout import norm
 from nhs_oversight.sources.workbook import is_workbook
 
-#: Kinds of raw file, with a phrase for messages.
-KINDS = {
-    "ae_monthly": "A&E monthly attendances and emergency admissions",
-    "rtt": "RTT provider weekly bands",
-    "cwt": "Cancer Waiting Times provider extract",
-    "beds": "bed availability and occupancy sitrep",
-    "ods": "ODS etr trust list",
-    "ae_type3_mapping": "A&E type 3 mapping to acute trusts",
-    "nss_scores": "NHS Staff Survey People Promise and theme scores",
-}
+#: Kinds of raw file kept in the history, with a phrase for messages (from :data:`RAW_KINDS`).
+KINDS = {k.name: k.words for k in RAW_KINDS if k.stored}
 
 
 @dataclass
@@ -88,8 +80,6 @@ def detect_kind(path: str | Path) -> str:
         When no known layout is recognised, or the file is a published NOF or staff-survey file
         (which are not raw statistics).
     """
-    from nhs_oversight.sources.rtt import band_of
-
     if is_workbook(path):
         return _workbook_kind(path)
     rows = _head_rows(path)
@@ -105,20 +95,22 @@ def detect_kind(path: str | Path) -> str:
                 "is an NHS Staff Survey results file; no NOF metric is derived from it", file=str(path),
                 hint="OF0061 and OF0084 come from the survey's detailed spreadsheets (.xlsx, People Promise elements and themes); see docs/derive.md",
             )
-        if "aandeattendancestype1" in keys or {"type", "attendances", "breaches"} <= keys:
-            return "ae_monthly"
-        if {"standard", "orgcode"} <= keys and keys & {"stageroute", "totaltreated", "withinstandard"}:
-            return "cwt"
-        if "gandabedsavailable" in keys or ("metric" in keys and "level" in keys and "value" in keys):
-            return "beds"
-        if sum(1 for c in row if band_of(c)) >= 10:
-            return "rtt"
-    if rows and len(rows[0]) >= 12 and rows[0][10].strip().isdigit() and len(rows[0][10].strip()) == 8:
-        return "ods"
+        for kind in RAW_KINDS:
+            if kind.header and kind.header(keys, row):
+                return kind.name
+    for kind in RAW_KINDS:
+        if rows and kind.first_row and kind.first_row(rows[0]):
+            return kind.name
     raise InputError(
         "not a recognised raw NHS statistics file", file=str(path),
-        hint="expected monthly A&E, RTT provider, Cancer Waiting Times, beds sitrep or ODS etr CSV",
+        hint=f"expected {_csv_kinds()} CSV",
     )
+
+
+def _csv_kinds() -> str:
+    """The CSV kinds a user may give, as words: ``monthly A&E, RTT provider ... or ODS etr``."""
+    words = [k.csv_words for k in RAW_KINDS if k.csv_words]
+    return ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _workbook_kind(path: str | Path) -> str:
@@ -134,24 +126,6 @@ def _workbook_kind(path: str | Path) -> str:
         hint="recognised: NHS England's monthly A&E workbook by provider, the NHS Staff Survey detailed "
         "organisational results; for other sheets save them as CSV UTF-8",
     )
-
-
-def _readers() -> dict[str, Callable[..., pd.DataFrame]]:
-    from nhs_oversight.sources.ae_monthly import read_ae_monthly
-    from nhs_oversight.sources.beds import read_beds
-    from nhs_oversight.sources.cancer import read_cwt
-    from nhs_oversight.sources.nss_workbook import read_nss_scores
-    from nhs_oversight.sources.ods import read_ods_etr
-    from nhs_oversight.sources.rtt import read_rtt
-
-    return {
-        "ae_monthly": read_ae_monthly,
-        "rtt": read_rtt,
-        "cwt": read_cwt,
-        "beds": read_beds,
-        "ods": lambda path, missing=None: read_ods_etr(path),
-        "nss_scores": read_nss_scores,
-    }
 
 
 def read_raws(path: str | Path, missing: MissingReport | None = None) -> list[RawTable]:
@@ -171,9 +145,10 @@ def read_raws(path: str | Path, missing: MissingReport | None = None) -> list[Ra
 def read_raw(path: str | Path, missing: MissingReport | None = None, kind: str | None = None) -> RawTable:
     """Recognise and read one raw file (see :func:`read_raws` for files holding several tables)."""
     kind = kind or detect_kind(path)
-    if kind not in KINDS:
+    reader = BY_NAME[kind].reader if kind in KINDS else None
+    if reader is None:
         raise InputError(f"unknown kind {kind!r}", file=str(path))
-    frame = _readers()[kind](path, missing=missing)
+    frame = reader(path, missing=missing)
     return RawTable(
         kind=kind,
         frame=frame,

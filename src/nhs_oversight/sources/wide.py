@@ -22,8 +22,8 @@ import pandas as pd
 
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework, PublishedScoring
+from nhs_oversight.frameworks.periods import Quarter
 from nhs_oversight.inputs import OversightInputs
-from nhs_oversight.periods import Quarter
 from nhs_oversight.sources.common import MissingReport, check_duplicates, read_csv, to_number
 
 _ALIASES = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OptionError
 from nhs_oversight.uncertainty.bootstrap import bootstrap_averages, score_sets
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.uncertainty.replicate import frozen_rules, replicate
 from nhs_oversight.uncertainty.result import Uncertainty
 from nhs_oversight.uncertainty.sampling import sampling_replicates

@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine.rounding import round_half_up
+from nhs_oversight.engine.segments import QUARTILE_SEGMENTS
 from nhs_oversight.errors import OptionError
-
-SEGMENTS = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def summarise(point_segment: np.ndarray, averages: np.ndarray, segment: np.ndarr
     p_same = p[np.arange(len(point)), point - 1]
     avg_q = np.quantile(averages, [0.025, 0.975], axis=0)
     rank_q = np.quantile(rank, [0.5, 0.025, 0.975], axis=0, method="inverted_cdf")
-    out = {f"p_segment_{k}": p[:, k - 1] for k in SEGMENTS}
+    out = {f"p_segment_{k}": p[:, k - 1] for k in QUARTILE_SEGMENTS}
     out.update(
         {
             "p_same": p_same,

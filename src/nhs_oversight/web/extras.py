@@ -1,4 +1,4 @@
-"""Optional analysis modules, found at run time.
+"""Optional analysis modules, imported when a page first needs them.
 
 Pages have a section for each (explanation, uncertainty, method comparison, movement, SPC,
 funnel plots, briefing). When a module is not installed, the section says so in words rather than
@@ -7,8 +7,8 @@ failing; when it is, the section shows its results.
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -26,13 +26,74 @@ class Unavailable:
         return {"available": False, "reason": self.reason}
 
 
+def _explain() -> ModuleType:
+    from nhs_oversight import explain
+
+    return explain
+
+
+def _uncertainty() -> ModuleType:
+    from nhs_oversight import uncertainty
+
+    return uncertainty
+
+
+def _compare() -> ModuleType:
+    from nhs_oversight import compare
+
+    return compare
+
+
+def _movement() -> ModuleType:
+    from nhs_oversight.stats import movement
+
+    return movement
+
+
+def _spc() -> ModuleType:
+    from nhs_oversight.stats import spc
+
+    return spc
+
+
+def _funnel() -> ModuleType:
+    from nhs_oversight.stats import funnel
+
+    return funnel
+
+
+def _brief() -> ModuleType:
+    from nhs_oversight import brief
+
+    return brief
+
+
+def _history() -> ModuleType:
+    from nhs_oversight import history
+
+    return history
+
+
+#: Module -> the function that imports it: every optional module, named where a reader sees it.
+IMPORTERS: dict[str, Callable[[], ModuleType]] = {
+    "nhs_oversight.explain": _explain,
+    "nhs_oversight.uncertainty": _uncertainty,
+    "nhs_oversight.compare": _compare,
+    "nhs_oversight.stats.movement": _movement,
+    "nhs_oversight.stats.spc": _spc,
+    "nhs_oversight.stats.funnel": _funnel,
+    "nhs_oversight.brief": _brief,
+    "nhs_oversight.history": _history,
+}
+
+
 def find(module: str, attribute: str | None = None) -> ModuleType | None:
     """The module if it is installed (and has ``attribute``), else None.
 
     Only a missing module counts as absent: an error inside an installed module propagates.
     """
     try:
-        mod = importlib.import_module(module)
+        mod = IMPORTERS[module]()
     except ModuleNotFoundError as exc:
         if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
             return None
@@ -61,7 +122,7 @@ FEATURES = {
     "explanation": ("nhs_oversight.explain", "explain"),
     "uncertainty": ("nhs_oversight.uncertainty", "simulate"),
     "comparison": ("nhs_oversight.compare", "compare"),
-    "movement": ("nhs_oversight.movement", None),
+    "movement": ("nhs_oversight.stats.movement", None),
     "spc": ("nhs_oversight.stats.spc", "spc"),
     "funnel": ("nhs_oversight.stats.funnel", "funnel"),
     "briefing": ("nhs_oversight.brief", None),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight import tabulate
+from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.render.output import dataframe_records, to_jsonable
 from nhs_oversight.web import views
 from nhs_oversight.web.errors import NotFound
@@ -37,9 +37,9 @@ def _trusts(site: Site, mask: pd.Series) -> pd.DataFrame:
 
 def _mix(site: Site, trusts: pd.DataFrame) -> dict[str, Any]:
     """Counts and shares of the place's trusts in each final segment (the overview's table)."""
-    counts = {f"segment_{k}": int((trusts["final_segment"] == k).sum()) for k in tabulate.SEGMENTS}
+    counts = {f"segment_{k}": int((trusts["final_segment"] == k).sum()) for k in SEGMENTS}
     total = len(trusts)
-    shares = {f"share_{k}": (counts[f"segment_{k}"] / total if total else None) for k in tabulate.SEGMENTS}
+    shares = {f"share_{k}": (counts[f"segment_{k}"] / total if total else None) for k in SEGMENTS}
     return {"organisations": total, **counts, **shares}
 
 

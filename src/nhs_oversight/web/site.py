@@ -17,10 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.engine import Assessment
 from nhs_oversight.errors import OversightError
-from nhs_oversight.tabulate import has_icbs
+from nhs_oversight.uncertainty.defaults import UNCERTAINTY_DRAWS, UNCERTAINTY_SEED
 from nhs_oversight.web import extras
 from nhs_oversight.web.errors import NotFound
 from nhs_oversight.web.extras import Unavailable
@@ -63,7 +62,7 @@ class Site:
         self.regions = sorted(r for r in s["region"].dropna().astype(str).unique() if r.strip())
         present = set(s["trust_type"].dropna())
         self.types = [t.id for t in assessment.framework.trust_types if t.id in present]
-        self.icbs = sorted(c for c in s["icb_code"].fillna("").astype(str).unique() if c.strip()) if has_icbs(assessment) else []
+        self.icbs = sorted(c for c in s["icb_code"].fillna("").astype(str).unique() if c.strip()) if assessment.has_icbs() else []
         self.metric_ids = [m.id for m in assessment.framework.metrics if m.id in set(assessment.metrics["metric_id"])]
 
     # -- identity -----------------------------------------------------------------------------
@@ -164,7 +163,7 @@ class Site:
     def movement(self) -> Any:
         if self.previous is None:
             return Unavailable("Movement needs last quarter's files: start the dashboard with --previous FILES.")
-        mod = extras.load("nhs_oversight.movement", "transitions", "Movement since last quarter")
+        mod = extras.load("nhs_oversight.stats.movement", "transitions", "Movement since last quarter")
         if isinstance(mod, Unavailable):
             return mod
         return self._once("movement", lambda: self._guarded(

@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight import tabulate
+from nhs_oversight.engine.groupings import GROUPINGS
+from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.render.output import dataframe_records, to_jsonable
 from nhs_oversight.web.extras import Unavailable
 from nhs_oversight.web.league import LeagueIndex, once_per_site
@@ -82,14 +83,14 @@ def _join(words: list[str]) -> str:
 # -- overview ----------------------------------------------------------------------------------
 def overview(site: Site) -> dict[str, Any]:
     a = site.assessment
-    national = tabulate.segment_counts(a)
+    national = a.segment_counts()
     groups = {}
-    for by, words in tabulate.GROUPINGS.items():
+    for grouping in GROUPINGS.values():
+        by = grouping.column
         if by == "icb_code" and not site.icbs:
             continue
-        groups[by] = {"title": words, "rows": dataframe_records(tabulate.segment_counts(a, by))}
-    regions = tabulate.segment_counts(a, "region")
-    top = tabulate.largest_share(regions, 4)
+        groups[by] = {"title": grouping.title, "rows": dataframe_records(a.segment_counts(by))}
+    top = a.largest_share("region", 4)
     if top.empty or top["segment_4"].max() == 0:
         headline = "No region has a trust in segment 4."
     else:
@@ -161,7 +162,7 @@ def _league_prepared(site: Site) -> dict[str, Any]:
             "regions": site.regions,
             "types": [{"id": tid, "label": a.framework.trust_type_label(tid)} for tid in site.types],
             "icbs": [{"code": c, "name": str(icb_names[c]) if c in icb_names else c} for c in site.icbs],
-            "segments": [1, 2, 3, 4, 5],
+            "segments": list(SEGMENTS),
             "sorts": list(SORTS),
         },
     }
@@ -276,8 +277,8 @@ def metrics_index(site: Site) -> dict[str, Any]:
 def metric(site: Site, metric_id: str) -> dict[str, Any]:
     a = site.assessment
     mid = site.metric_id(metric_id)
-    rows = tabulate.metric_rows(a, mid)
-    best, worst = tabulate.best_and_worst(a, mid)
+    rows = a.metric_rows(mid)
+    best, worst = a.best_and_worst(mid)
     cols = ["org_code", "org_name", "trust_type", "region", "value", "unit", "population", "group_size",
             "rank", "rule", "score_2dp", "score_source", "input_row"]
     rows = mark_ties(rows)
@@ -376,7 +377,7 @@ def method(site: Site) -> dict[str, Any]:
 
 def cover(site: Site, overview_page: dict[str, Any], trusts: list[str]) -> dict[str, Any]:
     """The report's cover: title, quarter, the month the data run to, and the overview's headline figures."""
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     period = site.assessment.period
     try:

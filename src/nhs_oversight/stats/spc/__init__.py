@@ -3,7 +3,7 @@
 One module per step, like NHSRplotthedots: :mod:`.limits` (XmR limits), :mod:`.rules`
 (special-cause rules), :mod:`.point_type`, :mod:`.icons` (variation and assurance), with
 :mod:`.engine` running them over many series at once and :mod:`.table` / :mod:`.summary` as the
-DataFrame front door. :mod:`.reference` is a plain per-series version used to check the engine.
+DataFrame front door. A plain per-series version, used to check the engine, is in the tests (``tests/reference_spc.py``).
 """
 
 from nhs_oversight.stats.spc.icons import ASSURANCE_WORDS, VARIATION_WORDS

@@ -24,7 +24,7 @@ def _ordinal(dates: pd.Series) -> tuple[np.ndarray, float] | None:
     if pd.api.types.is_numeric_dtype(dates):
         return dates.to_numpy(dtype=float), 1.0
     from nhs_oversight.errors import OptionError
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     try:
         quarters = [Quarter.parse(str(x)) for x in dates]

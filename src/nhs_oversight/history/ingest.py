@@ -1,36 +1,13 @@
-"""The history database: every raw and published file loaded, kept in one embedded DuckDB file.
+"""Loading raw and published files into the history database, all or nothing.
 
-Loading is idempotent and atomic:
-
-* a file is identified by the SHA-256 of its bytes; loading the same content again (under any
-  name) changes nothing;
-* all files of one load are read and validated first, then written in a single transaction, so
-  a bad file, a crash or a kill leaves the database exactly as it was.
-
-Tables (all plain SQL, readable with any DuckDB client):
-
-``source_files``
-    one row per file loaded: ``sha256`` (key), ``name``, ``kind``, ``part`` (RTT pathway, or trust
-    type of a published file), ``edition``, ``revised``, ``stamp``, ``periods`` (comma-separated
-    ``YYYY-MM`` months or ``2025/26 Q1`` quarters), ``first_period``, ``last_period``, ``rows``,
-    ``loaded_at``, ``seq`` (load order).
-``editions``
-    the file that currently counts for each (``kind``, ``part``, ``period``): the revised or later
-    edition (see :mod:`nhs_oversight.sources.editions`). Replaced editions stay stored.
-``raw_ae_monthly``, ``raw_rtt``, ``raw_cwt``, ``raw_beds``, ``raw_ods``
-    the readers' tidy tables, each row tagged with its file's ``sha256``.
-``published_metrics``
-    published NOF values: ``sha256, org_code, org_name, trust_type, metric_id, period, value``.
-
-Derivation reads temporary views named after the sources (``ae_monthly``, ``rtt``, ...) that
-select the current edition of every month.
+A file is identified by the SHA-256 of its bytes; every file of one load is read and validated
+before the database is touched, then written in a single transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,98 +16,16 @@ from typing import Any
 import pandas as pd
 
 from nhs_oversight.errors import InputError, OptionError
-from nhs_oversight.periods import Quarter
+from nhs_oversight.frameworks.periods import Quarter
+from nhs_oversight.history.schema import (
+    PUBLISHED_COLUMNS,
+    PUBLISHED_KIND,
+    RAW_TABLES,
+    _ensure_schema,
+    open_db,
+)
 from nhs_oversight.sources.common import MissingReport
 from nhs_oversight.sources.editions import Candidate, Edition, edition_of, winner
-
-SCHEMA_VERSION = 1
-
-#: Raw kinds stored, with their table.
-RAW_TABLES = {
-    "ae_monthly": "raw_ae_monthly",
-    "rtt": "raw_rtt",
-    "cwt": "raw_cwt",
-    "beds": "raw_beds",
-    "ods": "raw_ods",
-    "ae_type3_mapping": "raw_ae_type3_mapping",
-    "nss_scores": "raw_nss_scores",
-}
-PUBLISHED_KIND = "nof_published"
-PUBLISHED_COLUMNS = ["org_code", "org_name", "trust_type", "metric_id", "period", "value"]
-
-_DDL = [
-    "CREATE TABLE IF NOT EXISTS history_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-    """CREATE TABLE IF NOT EXISTS source_files (
-        sha256 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, part VARCHAR,
-        edition VARCHAR, revised BOOLEAN, stamp VARCHAR, periods VARCHAR, first_period DATE,
-        last_period DATE, rows BIGINT, loaded_at TIMESTAMP, seq BIGINT)""",
-    """CREATE TABLE IF NOT EXISTS editions (
-        kind VARCHAR, part VARCHAR, period DATE, sha256 VARCHAR, PRIMARY KEY (kind, part, period))""",
-    """CREATE TABLE IF NOT EXISTS published_metrics (
-        sha256 VARCHAR, org_code VARCHAR, org_name VARCHAR, trust_type VARCHAR, metric_id VARCHAR,
-        period VARCHAR, value DOUBLE, period_start DATE)""",
-]
-
-
-def default_path() -> Path:
-    """``history.duckdb`` in the user's data folder (platformdirs)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("nhs-oversight", appauthor=False)) / "history.duckdb"
-
-
-@contextmanager
-def open_db(path: str | Path | None = None, read_only: bool = False) -> Iterator[Any]:
-    """Open (creating if writable) the history database; close it afterwards.
-
-    Raises
-    ------
-    OptionError
-        No database at ``path`` (when reading), a database in use by another process, or a file
-        that is not a history database of this version.
-    """
-    import duckdb
-
-    target = Path(path) if path else default_path()
-    if read_only and not target.exists():
-        raise OptionError(f"no history database at {target}; load files first with `oversight ingest`")
-    if not read_only and not target.parent.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(target), read_only=read_only)
-    except (duckdb.IOException, duckdb.ConnectionException) as exc:
-        text = str(exc).splitlines()[0]
-        if "lock" in text.lower():
-            raise OptionError(f"the history database {target} is in use by another process") from None
-        raise OptionError(f"cannot open the history database {target}: {text}") from None
-    except duckdb.Error as exc:
-        raise OptionError(f"{target} is not a DuckDB database: {str(exc).splitlines()[0]}") from None
-    try:
-        if not read_only:
-            _ensure_schema(con)
-        _check_version(con, target)
-        yield con
-    finally:
-        con.close()
-
-
-def _ensure_schema(con: Any) -> None:
-    for ddl in _DDL:
-        con.execute(ddl)
-    con.execute(
-        "INSERT INTO history_meta SELECT 'schema_version', ? WHERE NOT EXISTS "
-        "(SELECT 1 FROM history_meta WHERE key = 'schema_version')",
-        [str(SCHEMA_VERSION)],
-    )
-
-
-def _check_version(con: Any, target: Path) -> None:
-    try:
-        row = con.execute("SELECT value FROM history_meta WHERE key = 'schema_version'").fetchone()
-    except Exception:
-        raise OptionError(f"{target} is not an nhs-oversight history database") from None
-    if row is None or int(row[0]) > SCHEMA_VERSION:
-        raise OptionError(f"{target} was written by a newer version (schema {row[0] if row else '?'})")
 
 
 @dataclass
@@ -376,112 +271,3 @@ def ingest_published(con_or_db_path: Any, tidy_df: pd.DataFrame, source_meta: di
             return load(con)
     _ensure_schema(con_or_db_path)
     return load(con_or_db_path)
-
-
-def current_views(con: Any) -> set[str]:
-    """Create temp views of the current edition of each raw source; return the sources present."""
-    present = set()
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    for kind, table in RAW_TABLES.items():
-        if table not in tables:
-            continue
-        cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "sha256"]
-        select = ", ".join(f'r."{c}"' for c in cols)
-        if kind == "ods":
-            where = "e.kind = 'ods' AND e.sha256 = r.sha256"
-        else:
-            where = f"e.kind = '{kind}' AND e.sha256 = r.sha256 AND e.period = r.period"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {kind} AS SELECT {select} FROM {table} AS r JOIN editions AS e ON {where}")
-        present.add(kind)
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW published AS SELECT p.*, f.name AS file FROM published_metrics AS p "
-        "JOIN source_files AS f ON f.sha256 = p.sha256 "
-        "JOIN editions AS e ON e.kind = f.kind AND e.part = f.part AND e.sha256 = p.sha256 "
-        "AND e.period = p.period_start"
-    )
-    return present
-
-
-def files(db: str | Path | None = None) -> pd.DataFrame:
-    """The ``source_files`` table, in load order."""
-    with open_db(db, read_only=True) as con:
-        return con.execute("SELECT * FROM source_files ORDER BY seq").df()
-
-
-def derive_from_db(
-    db: str | Path | None = None,
-    quarter: str | Quarter | None = None,
-    metrics: Sequence[str] | None = None,
-    successors: pd.DataFrame | None = None,
-    allow_partial: bool = False,
-    trusts_only: bool = False,
-) -> Any:
-    """Derive quarterly metrics from what is in the history database (current editions)."""
-    from nhs_oversight.derive.runner import run
-
-    with open_db(db, read_only=True) as con:
-        present = current_views(con) - {"ods"}
-        restrict = None
-        if trusts_only:
-            if "ods" not in current_views(con):
-                raise OptionError("--trusts-only needs an ODS etr trust list in the history database")
-            restrict = {r[0] for r in con.execute("SELECT org_code FROM ods").fetchall()}
-        result = run(con, present, quarter, list(metrics) if metrics else None, successors, allow_partial, restrict)
-        result.inputs = con.execute(
-            "SELECT name AS file, kind, sha256, edition, periods AS months FROM source_files ORDER BY seq"
-        ).df().to_dict("records")
-        return result
-
-
-HISTORY_COLUMNS = ["org_code", "metric_id", "period", "value", "numerator", "denominator", "source"]
-
-
-def org_history(
-    org: str,
-    db: str | Path | None = None,
-    metrics: Sequence[str] | None = None,
-    allow_partial: bool = False,
-) -> tuple[pd.DataFrame, list[str]]:
-    """One organisation's metrics over quarters: derived from raw files and as published.
-
-    Returns
-    -------
-    (table, notes). The table has :data:`HISTORY_COLUMNS`, sorted by metric then quarter;
-    ``source`` is ``derived (<definition>.sql)`` or ``published (<file>)``. Published rows include
-    segments and scores (``OF5000`` adjusted segment, ``OF5005`` final segment, ...).
-    """
-    from nhs_oversight.derive.runner import run
-    from nhs_oversight.derive.successors import KNOWN_SUCCESSIONS
-
-    code = org.strip().upper()
-    notes: list[str] = []
-    for pred, succ, since, _ in KNOWN_SUCCESSIONS:
-        if pred == code:
-            notes.append(f"{pred} merged into {succ} from {since}; its activity is reported under {succ}")
-    frames = []
-    with open_db(db, read_only=True) as con:
-        present = current_views(con) - {"ods"}
-        if present:
-            try:
-                derived = run(con, present, None, list(metrics) if metrics else None, None, allow_partial, {code})
-            except OptionError as exc:
-                notes.append(str(exc))
-            else:
-                notes.extend(derived.notes)
-                d = derived.values
-                d = d.assign(source="derived (" + d["definition"] + ".sql)")
-                frames.append(d[HISTORY_COLUMNS])
-        pub = con.execute(
-            "SELECT org_code, metric_id, period, value, file FROM published WHERE org_code = ?", [code]
-        ).df()
-        if metrics:
-            pub = pub[pub["metric_id"].str.upper().isin({m.upper() for m in metrics})]
-        if len(pub):
-            pub = pub.assign(numerator=float("nan"), denominator=float("nan"), source="published (" + pub["file"] + ")")
-            frames.append(pub[HISTORY_COLUMNS])
-    if not frames or all(f.empty for f in frames):
-        return pd.DataFrame(columns=HISTORY_COLUMNS), notes
-    table = pd.concat([f for f in frames if not f.empty], ignore_index=True)
-    table["_q"] = table["period"].map(lambda t: Quarter.parse(t))
-    table = table.sort_values(["metric_id", "_q", "source"]).drop(columns="_q").reset_index(drop=True)
-    return table, notes

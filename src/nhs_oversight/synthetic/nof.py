@@ -7,7 +7,7 @@ correlate as they do in real data, and the second quarter drifts from the first 
 trusts change segment. Every row says ``SYNTHETIC`` in its ``Dataset`` column, and every output
 made from it carries that label.
 
-Regenerate the shipped files with ``python -m nhs_oversight.synthetic``.
+Regenerate the shipped files with ``python -m nhs_oversight.synthetic.nof``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.frameworks import load_framework
+from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
 
 SEED = 20250601
 LABEL = "SYNTHETIC"
@@ -155,7 +156,7 @@ def _draw(gen: Gen, latent: np.ndarray, higher: bool, rng: np.random.Generator) 
 
 def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """All synthetic files, keyed by file name, for both quarters."""
-    framework = load_framework("nof-2025-26")
+    framework = load_framework(DEFAULT_FRAMEWORK)
     rng = np.random.default_rng(seed)
     orgs = _organisations(rng)
     latent_q1 = orgs["latent"].to_numpy()
@@ -254,7 +255,7 @@ def _add_ranks(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def data_dir() -> Path:
-    return Path(__file__).resolve().parent / "data" / "synthetic"
+    return Path(__file__).resolve().parents[1] / "data" / "synthetic"
 
 
 def write(folder: Path | None = None) -> list[Path]:

@@ -5,7 +5,7 @@ Nothing is scored here: segments, averages, ranks and metric scores are read fro
 transitions and lists the metric score changes behind each move.
 
 >>> import nhs_oversight as no
->>> from nhs_oversight.movement import transitions
+>>> from nhs_oversight.stats.movement import transitions
 >>> m = transitions(no.assess(no.synthetic_inputs("2025/26 Q1")), no.assess(no.synthetic_inputs("2025/26 Q2")))
 >>> int(m.matrix.loc[[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]].to_numpy().sum()) == len(m.movers)
 True
@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.errors import OptionError
 
-SEGMENTS = (1, 2, 3, 4, 5)
 #: How many metric score changes are listed for each trust.
 DRIVERS = 3
 
@@ -160,7 +160,7 @@ def transitions(previous: Assessment, current: Assessment, drivers: int = DRIVER
 
 
 def _check_order(previous: Assessment, current: Assessment) -> None:
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     if not (previous.period and current.period):
         return

@@ -11,7 +11,7 @@ whatever the size, and the file is identical for the same ``seed`` and ``rows``.
 
 Command line::
 
-    python -m nhs_oversight.synthetic_ecds ecds.parquet --rows 1000000 --seed 7
+    python -m nhs_oversight.synthetic.ecds ecds.parquet --rows 1000000 --seed 7
     oversight synth-ecds ecds.parquet --rows 1000000 --seed 7
 """
 
@@ -228,8 +228,8 @@ def _parse_month(text: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m nhs_oversight.synthetic_ecds OUTPUT [--rows N] [--seed S] ...``"""
-    parser = argparse.ArgumentParser(prog="python -m nhs_oversight.synthetic_ecds", description=__doc__.split("\n\n")[0])
+    """``python -m nhs_oversight.synthetic.ecds OUTPUT [--rows N] [--seed S] ...``"""
+    parser = argparse.ArgumentParser(prog="python -m nhs_oversight.synthetic.ecds", description=__doc__.split("\n\n")[0])
     parser.add_argument("output", help="Parquet file to write")
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
     parser.add_argument("--seed", type=int, default=20250401)

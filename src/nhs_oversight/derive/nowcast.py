@@ -36,7 +36,7 @@ class Nowcast:
     notes : plain-language remarks from the derivation (dropped partial quarters, editions ...).
     published : the engine's result for the published quarter, as published.
     board : per trust the published and nowcast segments, the change and its cause
-        (:data:`nhs_oversight.nowcast_board.BOARD_COLUMNS`).
+        (:data:`nhs_oversight.derive.nowcast_board.BOARD_COLUMNS`).
     causes : per trust x metric the contribution to the change of the average score.
     """
 
@@ -76,7 +76,7 @@ def build_inputs(derived: pd.DataFrame, latest: OversightInputs, quarter: str, f
     carried = latest.values[[(o, m) not in have for o, m in zip(latest.values["org_code"], latest.values["metric_id"], strict=True)]].copy()
     from_period = latest.period or "the latest published quarter"
     if latest.period:
-        from nhs_oversight.periods import Quarter
+        from nhs_oversight.frameworks.periods import Quarter
 
         if Quarter.parse(latest.period) > Quarter.parse(quarter):
             notes.append(f"the published values carried into {quarter} come from a later quarter ({latest.period}): this is a back-cast")
@@ -112,7 +112,7 @@ def nowcast(derived: pd.DataFrame, latest: OversightInputs, quarter: str, framew
         )
     a = assess(inputs, framework, options)
     full = _with_missing(status, a, framework)
-    from nhs_oversight.nowcast_board import board
+    from nhs_oversight.derive.nowcast_board import board
 
     before = assess(latest, framework, options)
     table, why = board(before, a, full)
@@ -128,7 +128,7 @@ def nowcast(derived: pd.DataFrame, latest: OversightInputs, quarter: str, framew
 def _serves(periods: pd.Series, quarter: str) -> np.ndarray:
     """Rows for ``quarter``: its own quarterly values, and the survey year the NOF uses in it."""
     from nhs_oversight.derive.catalog import survey_serves
-    from nhs_oversight.periods import Quarter
+    from nhs_oversight.frameworks.periods import Quarter
 
     q = Quarter.parse(quarter)
     text = periods.astype(str)
