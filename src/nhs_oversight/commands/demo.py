@@ -21,11 +21,11 @@ def register(app: typer.Typer) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
         from nhs_oversight import synthetic
         from nhs_oversight.commands.serve import DRAWS, SEED, site_from_options
-        from nhs_oversight.render.html import build_report
         from nhs_oversight.render.output import atomic_write_text, write_table
         from nhs_oversight.render.terminal import league_text
         from nhs_oversight.render.workbook import assessment_workbook
         from nhs_oversight.web.extras import Unavailable
+        from nhs_oversight.web.report import build_report
 
         out = old_out or out
         site = site_from_options(None, None, None, "nof-2025-26", None, False, True, "2025/26 Q2", DRAWS.default, SEED.default)

@@ -19,10 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nhs_oversight.render import html
 from nhs_oversight.render.output import to_jsonable
+from nhs_oversight.render.pages import path as page_path
 from nhs_oversight.web import downloads, openapi, places, views
 from nhs_oversight.web.cache import PageCache
 from nhs_oversight.web.errors import BadRequest, NotFound, public_message, request_words
 from nhs_oversight.web.hosts import AllowedHosts
+from nhs_oversight.web.links import AppLinks
 from nhs_oversight.web.query import MAX_SEARCH, LeagueQuery, check_names, output_format, single
 from nhs_oversight.web.redirects import TrailingSlash
 from nhs_oversight.web.security import SecurityHeaders
@@ -67,7 +69,7 @@ def error_page(site: Site, request: Request, status: int, message: str) -> Respo
         return json_response({"error": {"status": status, "message": message}}, status)
     page = {"page": "error", "title": ERROR_HEADINGS.get(status, "Error"), "anchor": "error",
             "heading": ERROR_HEADINGS.get(status, "Error"), "message": message, "meta": views.meta(site)}
-    return html_response(html.render_page(page, status=status, json_url=None), status)
+    return html_response(html.render_page(page, AppLinks(), status=status, json_url=None), status)
 
 
 def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: Iterable[str] | None = None,
@@ -80,8 +82,10 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     app = FastAPI(title="NHS Oversight Framework", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.site = site
 
-    def page(path: str, params: tuple[str, ...] = ()) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
-        """Register a page at ``path`` and ``/api{path}``: the view builds data, then HTML or JSON."""
+    def page(name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+        """Register a page of :data:`~nhs_oversight.render.pages.PAGES` at its path and ``/api{path}``:
+        the view builds data, then HTML or JSON."""
+        path = page_path(name)
 
         def register(view: Callable[..., dict]) -> Callable[..., dict]:
             def endpoint(request: Request) -> Response:
@@ -97,7 +101,7 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
                 partial = request.state.partial if hasattr(request.state, "partial") else None
                 figs = {} if partial else html.figures(data, **getattr(request.state, "figure_args", {}))
                 api = "/api" + (request.url.path if request.url.path != "/" else "/")
-                text = html.render_page(data, figs=figs, partial=partial, json_url=api + (("?" + request.url.query) if request.url.query else ""))
+                text = html.render_page(data, AppLinks(), figs=figs, partial=partial, json_url=api + (("?" + request.url.query) if request.url.query else ""))
                 return html_response(text)
 
             for p in (path, "/api" + (path if path != "/" else "")):
@@ -130,39 +134,39 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
 
         return endpoint
 
-    @page("/")
+    @page("overview")
     def overview(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.overview(site)
 
-    @page("/league")
+    @page("league")
     def league(request: Request, query: dict) -> dict:
         q = LeagueQuery.parse(query, site.regions, site.types, site.icbs)
         if request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true":
             request.state.partial = "partials/league_results.html"
         return views.league(site, q)
 
-    @page("/trust/{code}")
+    @page("trust")
     def trust(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.trust(site, request.path_params["code"])
 
-    @page("/region/{name}")
+    @page("region")
     def region(request: Request, query: dict) -> dict:
         check_names(query, ())
         return places.region(site, request.path_params["name"])
 
-    @page("/icb/{code}")
+    @page("icb")
     def icb(request: Request, query: dict) -> dict:
         check_names(query, ())
         return places.icb(site, request.path_params["code"])
 
-    @page("/metrics")
+    @page("metrics")
     def metrics(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.metrics_index(site)
 
-    @page("/metric/{metric_id}")
+    @page("metric")
     def metric(request: Request, query: dict) -> dict:
         check_names(query, ())
         data = views.metric(site, request.path_params["metric_id"])
@@ -170,7 +174,7 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
         request.state.figure_args = {"funnel": funnel}
         return data
 
-    @page("/compare")
+    @page("compare")
     def compare(request: Request, query: dict) -> dict:
         check_names(query, ("b",))
         choices = site.comparison_choices()
@@ -179,12 +183,12 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
             raise BadRequest(f"b must be one of {', '.join(choices)}")
         return views.comparison(site, choice)
 
-    @page("/method")
+    @page("method")
     def method(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.method(site)
 
-    @page("/briefing")
+    @page("briefing")
     def briefing(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.briefing(site)
@@ -212,7 +216,7 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     def docs(request: Request) -> Response:
         check_names(_params(request), ())
         data = views.api_docs(site, openapi.endpoints(api_schema()))
-        return html_response(html.render_page(data, json_url="/openapi.json"))
+        return html_response(html.render_page(data, AppLinks(), json_url="/openapi.json"))
 
     static = assets()
 
