@@ -13,7 +13,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from nhs_oversight.stats.funnel import Z95, benjamini_hochberg
+from nhs_oversight.stats.funnel import benjamini_hochberg
+from nhs_oversight.stats.funnel_limits import Z95
 
 #: Cells with fewer respondents than this are shown as "suppressed" (common NHS survey practice).
 SUPPRESS_BELOW = 11
