@@ -147,7 +147,7 @@ def funnel(
     --------
     >>> r = funnel([12, 30, 45], [100, 250, 300], overdispersion="none")
     >>> round(r.meta["target"], 4), list(r.points["band"])
-    (0.1345, ['inside 95%', 'inside 95%', 'inside 95%'])
+    (0.1338, ['inside 95%', 'inside 95%', 'inside 95%'])
     """
     kind, o, m, lab, excluded = _usable_units(numerator, denominator, expected, labels, shmi_rounding)
     if overdispersion not in ("none", "multiplicative", "additive"):

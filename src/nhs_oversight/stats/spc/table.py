@@ -139,7 +139,7 @@ def spc(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"month": range(1, 19), "y": [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]})
     >>> out = spc(df, date="month", value="y")
-    >>> round(out["upl"].iloc[0], 2), out["special_cause"].iloc[4]
+    >>> round(float(out["upl"].iloc[0]), 2), out["special_cause"].iloc[4]
     (4.6, 'Above UCL')
     """
     options = SpcOptions(rules, screen_outliers, fix_after, run_length, trend_length)
