@@ -81,58 +81,77 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     """
     app = FastAPI(title="NHS Oversight Framework", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.site = site
+    _pages(app, site)
+    _search_docs_and_static(app, site)
+    _error_pages(app, site)
+    inner: Any = TrailingSlash(PageCache(app, max_bytes=cache_bytes), app.router.routes, base_url)
+    if allowed_hosts is not None:
+        async def wrong_host(scope: dict, receive: Any, send: Any) -> None:
+            await error_page(site, Request(scope), 400, "This server does not answer to that host name.")(scope, receive, send)
 
-    def page(name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
-        """Register a page of :data:`~nhs_oversight.render.pages.PAGES` at its path and ``/api{path}``:
-        the view builds data, then HTML or JSON."""
-        path = page_path(name)
+        inner = AllowedHosts(inner, allowed_hosts, wrong_host)
+    return SecurityHeaders(inner)
 
-        def register(view: Callable[..., dict]) -> Callable[..., dict]:
-            def endpoint(request: Request) -> Response:
-                query = _params(request)
-                fmt = output_format(query)
-                if request.url.path.startswith("/api"):
-                    if fmt != "json" and single(query, "format"):
-                        raise BadRequest("pages under /api/ are JSON only; leave out format or give format=json")
-                    fmt = "json"
-                data = view(request, query)
-                if fmt == "json":
-                    return json_response(data)
-                partial = request.state.partial if hasattr(request.state, "partial") else None
-                figs = {} if partial else html.figures(data, **getattr(request.state, "figure_args", {}))
-                api = "/api" + (request.url.path if request.url.path != "/" else "/")
-                text = html.render_page(data, AppLinks(), figs=figs, partial=partial, json_url=api + (("?" + request.url.query) if request.url.query else ""))
-                return html_response(text)
 
-            for p in (path, "/api" + (path if path != "/" else "")):
-                app.add_api_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
-            if downloads.page_kind(path) in downloads.TABLES:
-                base = "/download" + (path if path != "/" else "/overview")
-                for fmt in downloads.FORMATS:
-                    app.add_api_route(f"{base}/{{table}}.{fmt}", download(view, fmt), methods=["GET", "HEAD"], include_in_schema=False)
-            return view
+def _page(app: FastAPI, name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+    """Register a page of :data:`~nhs_oversight.render.pages.PAGES` at its path and ``/api{path}``:
+    the view builds data, then HTML or JSON; its tables are downloads under ``/download{path}``."""
+    path = page_path(name)
 
-        return register
-
-    def download(view: Callable[..., dict], fmt: str) -> Callable[[Request], Response]:
-        """One table of a page as CSV or JSON: the page's own data, cut to that table."""
-
+    def register(view: Callable[..., dict]) -> Callable[..., dict]:
         def endpoint(request: Request) -> Response:
             query = _params(request)
-            if "format" in query:
-                raise BadRequest("a download's format is its suffix (.csv or .json); leave out format")
+            fmt = output_format(query)
+            if request.url.path.startswith("/api"):
+                if fmt != "json" and single(query, "format"):
+                    raise BadRequest("pages under /api/ are JSON only; leave out format or give format=json")
+                fmt = "json"
             data = view(request, query)
-            name = request.path_params["table"]
-            columns, rows = downloads.table_of(data, name)
-            headers = {"cache-control": "no-cache",
-                       "content-disposition": f'attachment; filename="{downloads.filename(data, name, fmt)}"'}
-            if fmt == "csv":
-                return Response(downloads.to_csv(columns, rows).encode("utf-8"), media_type=downloads.FORMATS[fmt], headers=headers)
-            response = json_response(downloads.to_json(data, name, columns, rows))
-            response.headers.update(headers)
-            return response
+            if fmt == "json":
+                return json_response(data)
+            partial = request.state.partial if hasattr(request.state, "partial") else None
+            figs = {} if partial else html.figures(data, **getattr(request.state, "figure_args", {}))
+            api = "/api" + (request.url.path if request.url.path != "/" else "/")
+            text = html.render_page(data, AppLinks(), figs=figs, partial=partial, json_url=api + (("?" + request.url.query) if request.url.query else ""))
+            return html_response(text)
 
-        return endpoint
+        for p in (path, "/api" + (path if path != "/" else "")):
+            app.add_api_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
+        if downloads.page_kind(path) in downloads.TABLES:
+            base = "/download" + (path if path != "/" else "/overview")
+            for fmt in downloads.FORMATS:
+                app.add_api_route(f"{base}/{{table}}.{fmt}", _download(view, fmt), methods=["GET", "HEAD"], include_in_schema=False)
+        return view
+
+    return register
+
+
+def _download(view: Callable[..., dict], fmt: str) -> Callable[[Request], Response]:
+    """One table of a page as CSV or JSON: the page's own data, cut to that table."""
+
+    def endpoint(request: Request) -> Response:
+        query = _params(request)
+        if "format" in query:
+            raise BadRequest("a download's format is its suffix (.csv or .json); leave out format")
+        data = view(request, query)
+        name = request.path_params["table"]
+        columns, rows = downloads.table_of(data, name)
+        headers = {"cache-control": "no-cache",
+                   "content-disposition": f'attachment; filename="{downloads.filename(data, name, fmt)}"'}
+        if fmt == "csv":
+            return Response(downloads.to_csv(columns, rows).encode("utf-8"), media_type=downloads.FORMATS[fmt], headers=headers)
+        response = json_response(downloads.to_json(data, name, columns, rows))
+        response.headers.update(headers)
+        return response
+
+    return endpoint
+
+
+def _pages(app: FastAPI, site: Site) -> None:
+    """Each page's view: check the query, then build the page's data from the site."""
+
+    def page(name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+        return _page(app, name)
 
     @page("overview")
     def overview(request: Request, query: dict) -> dict:
@@ -193,6 +212,10 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
         check_names(query, ())
         return views.briefing(site)
 
+
+def _search_docs_and_static(app: FastAPI, site: Site) -> None:
+    """The search box's redirect, the API schema and its page, and the static files."""
+
     @app.get("/search", include_in_schema=False)
     def search(request: Request) -> Response:
         """The search box of every page: an ODS code opens the trust, other text the league table."""
@@ -227,6 +250,10 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
             raise NotFound("There is no such file.")
         return Response(found[0], media_type=found[1], headers={"cache-control": "public, max-age=3600"})
 
+
+def _error_pages(app: FastAPI, site: Site) -> None:
+    """Every error as the error page (or JSON), never a traceback."""
+
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
         return error_page(site, request, 404, exc.public)
@@ -244,11 +271,3 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     def server_error(request: Request, exc: Exception) -> Response:
         log.error("error serving %s", request.url.path, exc_info=exc)
         return error_page(site, request, 500, "The page could not be produced. The error has been logged on the server.")
-
-    inner: Any = TrailingSlash(PageCache(app, max_bytes=cache_bytes), app.router.routes, base_url)
-    if allowed_hosts is not None:
-        async def wrong_host(scope: dict, receive: Any, send: Any) -> None:
-            await error_page(site, Request(scope), 400, "This server does not answer to that host name.")(scope, receive, send)
-
-        inner = AllowedHosts(inner, allowed_hosts, wrong_host)
-    return SecurityHeaders(inner)
