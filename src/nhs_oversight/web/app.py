@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nhs_oversight.render import html
 from nhs_oversight.render.output import to_jsonable
 from nhs_oversight.render.pages import path as page_path
-from nhs_oversight.web import downloads, openapi, places, views
+from nhs_oversight.web import downloads, method_views, openapi, places, views
 from nhs_oversight.web.cache import PageCache
 from nhs_oversight.web.errors import BadRequest, NotFound, public_message, request_words
 from nhs_oversight.web.hosts import AllowedHosts
@@ -200,12 +200,12 @@ def _pages(app: FastAPI, site: Site) -> None:
         choice = single(query, "b") or next(iter(choices), "")
         if choice and choice not in choices:
             raise BadRequest(f"b must be one of {', '.join(choices)}")
-        return views.comparison(site, choice)
+        return method_views.comparison(site, choice)
 
     @page("method")
     def method(request: Request, query: dict) -> dict:
         check_names(query, ())
-        return views.method(site)
+        return method_views.method(site)
 
     @page("briefing")
     def briefing(request: Request, query: dict) -> dict:
@@ -238,7 +238,7 @@ def _search_docs_and_static(app: FastAPI, site: Site) -> None:
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> Response:
         check_names(_params(request), ())
-        data = views.api_docs(site, openapi.endpoints(api_schema()))
+        data = method_views.api_docs(site, openapi.endpoints(api_schema()))
         return html_response(html.render_page(data, AppLinks(), json_url="/openapi.json"))
 
     static = assets()

@@ -13,7 +13,7 @@ from typing import Any
 from nhs_oversight.render import charts
 from nhs_oversight.render.html import environment, figures, segment_css
 from nhs_oversight.render.pages import BODIES
-from nhs_oversight.web import views
+from nhs_oversight.web import method_views, views
 from nhs_oversight.web.links import ReportLinks
 from nhs_oversight.web.query import LeagueQuery
 
@@ -49,14 +49,14 @@ def build_report(site: Any, trusts: list[str] | tuple[str, ...] = (), metrics: b
     pages.append(views.league(site, LeagueQuery()))
     choices = site.comparison_choices()
     if choices:
-        comp = views.comparison(site, next(iter(choices)))
+        comp = method_views.comparison(site, next(iter(choices)))
         if comp["result"]["available"]:
             pages.append(comp)
     if metrics:
         pages.append(views.metrics_index(site))
         pages.extend(views.metric(site, m) for m in metric_ids)
     pages.extend(views.trust(site, c) for c in codes)
-    pages.append(views.method(site))
+    pages.append(method_views.method(site))
     links.sections = {p["page"] for p in pages if p["page"] not in ("trust", "metric")}
     figs = []
     for p in pages:
