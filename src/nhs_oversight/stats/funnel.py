@@ -163,13 +163,7 @@ def funnel(
     finite = np.isfinite(z)
     phi, tau2, used = dispersion(z[finite], s[finite], robust, trim)
     applied = _applied(overdispersion, phi, tau2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if applied and overdispersion == "multiplicative":
-            z_adj = z / np.sqrt(phi)
-        elif applied:
-            z_adj = (y - t0) / np.sqrt(s**2 + tau2)
-        else:
-            z_adj = z.copy()
+    z_adj = _adjusted_z(z, y, t0, s, overdispersion if applied else "none", phi, tau2)
 
     def limits_at(precision: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         un = unadjusted_limits(kind, limits, precision, theta0)
@@ -182,24 +176,22 @@ def funnel(
     table = pd.DataFrame({"precision": grid, **{c: adj_grid[c] for c in LIMIT_COLUMNS},
                           **{f"{c}_unadjusted": un_grid[c] for c in LIMIT_COLUMNS}})
     meta = {
-        "kind": kind,
-        "target": theta0,
-        "limits": limits,
-        "overdispersion": overdispersion,
-        "applied": applied,
-        "scale": sc.name,
-        "robust": robust,
-        "trim": trim,
-        "units": len(o),
-        "units_used_for_dispersion": used,
-        "phi": phi,
-        "tau2": tau2,
-        "excluded": excluded,
-        "z95": Z95,
-        "z998": Z998,
+        "kind": kind, "target": theta0, "limits": limits, "overdispersion": overdispersion, "applied": applied,
+        "scale": sc.name, "robust": robust, "trim": trim, "units": len(o), "units_used_for_dispersion": used,
+        "phi": phi, "tau2": tau2, "excluded": excluded, "z95": Z95, "z998": Z998,
         "method": _describe(kind, limits, overdispersion, applied, sc.name, robust, trim),
     }
     return FunnelResult(points=points, limits=table, phi=phi, tau2=tau2, meta=meta)
+
+
+def _adjusted_z(z: np.ndarray, y: np.ndarray, t0: float, s: np.ndarray, applied: str, phi: float, tau2: float) -> np.ndarray:
+    """z-scores after the over-dispersion applied: divided by sqrt(phi), or with tau^2 in the variance."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if applied == "multiplicative":
+            return z / np.sqrt(phi)
+        if applied == "additive":
+            return (y - t0) / np.sqrt(s**2 + tau2)
+        return z.copy()
 
 
 def _usable_units(numerator: Any, denominator: Any, expected: Any, labels: Any, shmi_rounding: bool):
