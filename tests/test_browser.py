@@ -177,7 +177,7 @@ def test_sort_then_filter_keeps_the_order(page, server, site):
 
 
 def test_html_report_in_the_browser(browser, site, tmp_path):
-    from nhs_oversight.render.html import build_report
+    from nhs_oversight.web.report import build_report
 
     path = tmp_path / "report.html"
     path.write_text(build_report(site, trusts=["Z00"], metrics=False), encoding="utf-8")

@@ -164,7 +164,7 @@ def test_new_sections_pass_axe(browser, server, path, name):
 
 @pytest.fixture(scope="module")
 def report_file(site, tmp_path_factory):
-    from nhs_oversight.render.html import build_report
+    from nhs_oversight.web.report import build_report
 
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(build_report(site, trusts=["Z00"], metrics=False), encoding="utf-8")

@@ -10,16 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nhs_oversight.errors import OptionError
-from nhs_oversight.stats.funnel import (
+from nhs_oversight.stats.funnel import band_codes, benjamini_hochberg, funnel
+from nhs_oversight.stats.funnel_dispersion import truncation_mask, winsorise
+from nhs_oversight.stats.funnel_limits import (
     TAILS,
-    band_codes,
-    benjamini_hochberg,
     chisq_poisson_limit,
     exact_binomial_limit,
     exact_poisson_limit,
-    funnel,
-    truncation_mask,
-    winsorise,
 )
 
 # --------------------------------------------------------------------------- 2.6 (a)

@@ -143,12 +143,12 @@ def test_pages_load_nothing_from_elsewhere(client):
 
 
 def test_an_internal_error_is_a_plain_500_page(client, monkeypatch):
-    from nhs_oversight.web import views
+    from nhs_oversight.web import method_views
 
     def broken(site):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(views, "method", broken)
+    monkeypatch.setattr(method_views, "method", broken)
     r = client.get("/method", params={"format": "html"})
     assert r.status_code == 500
     assert "secret detail" not in r.text and "Traceback" not in r.text

@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations)
         warn(site.assessment.warnings)
         if fmt == "html":
-            from nhs_oversight.render.html import build_report
+            from nhs_oversight.web.report import build_report
 
             atomic_write_text(output, build_report(site, trusts=orgs or (), metrics=not no_metrics))
         else:

@@ -113,6 +113,32 @@ def run(
             f"no metric can be derived from the inputs given (recognised: {given}); "
             f"derivations need one of: {', '.join(SOURCES)}"
         )
+    coverage, notes = _monthly(con, defs, sources)
+    _register_lookups(con, defs, successors)
+    out = pd.concat([con.execute(shared_sql("_quarters.sql")).df(), _annual(con, defs, wanted)], ignore_index=True)
+    out = out[_kept_rows(out, defs, coverage, wanted, allow_partial, notes)].copy()
+    if restrict_to is not None:
+        out = out[out["org_code"].isin(restrict_to)]
+
+    for metric in sorted({d.metric_id for d in defs}):
+        keys = sorted(set(out.loc[out["metric_id"].eq(metric), "definition"]))
+        if len(keys) > 1:
+            notes.append(f"{metric} is derived by {len(keys)} definitions ({', '.join(keys)}); the definition column tells the rows apart")
+    by_key = {d.key: d for d in defs}
+    out["value"] = [
+        round_half_up(n, den, by_key[k].scale, by_key[k].decimals) if pd.notna(n) and pd.notna(den) and den > 0 else float("nan")
+        for n, den, k in zip(out["numerator"], out["denominator"], out["definition"], strict=True)
+    ]
+    out["months"] = out["months"].astype("int64")
+    out["basis"] = [_basis(by_key[k], first, last) for k, first, last in zip(out["definition"], out["mapping_first"], out["mapping_last"], strict=True)]
+    notes.extend(_reference_notes(con, defs, sources))
+    out = out[OUTPUT_COLUMNS].sort_values(["metric_id", "period", "org_code", "definition"]).reset_index(drop=True)
+    cov_text = {k: [f"{p:%Y}" if by_key[k].quarter_rule == "annual" else f"{p:%Y-%m}" for p in v] for k, v in coverage.items()}
+    return Derived(out, cov_text, notes)
+
+
+def _monthly(con: Any, defs: list[Definition], sources: set[str]) -> tuple[dict[str, list[pd.Timestamp]], list[str]]:
+    """Build the ``monthly`` table; return the months each definition covers, and notes on those with none."""
     cal = calendar_frame(*CALENDAR_SPAN)
     cal["month"] = cal["month"].dt.date
     con.register("calendar", cal)
@@ -133,7 +159,11 @@ def run(
     ]
     if cov.empty:
         raise OptionError("nothing to derive: " + "; ".join(notes))
+    return coverage, notes
 
+
+def _register_lookups(con: Any, defs: list[Definition], successors: pd.DataFrame | None) -> None:
+    """The definitions and the organisation successors, as tables the quarterly SQL joins."""
     defs_frame = pd.DataFrame(
         [(d.key, d.metric_id, d.quarter_rule, d.scale) for d in defs],
         columns=["definition", "metric_id", "quarter_rule", "scale"],
@@ -143,8 +173,11 @@ def run(
     if succ.empty:
         succ = pd.DataFrame({"predecessor": pd.Series(dtype=object), "successor": pd.Series(dtype=object)})
     con.register("org_successors", succ)
-    out = pd.concat([con.execute(shared_sql("_quarters.sql")).df(), _annual(con, defs, wanted)], ignore_index=True)
 
+
+def _kept_rows(out: pd.DataFrame, defs: list[Definition], coverage: dict[str, list[pd.Timestamp]], wanted: Quarter | None,
+               allow_partial: bool, notes: list[str]) -> np.ndarray:
+    """Rows of whole quarters (unless partial ones are allowed) in the quarter asked for; notes say what was left out."""
     complete = _complete_quarters(defs, coverage)
     whole = np.array([q in complete[k] for k, q in zip(out["definition"], out["period"], strict=True)], dtype=bool)
     keep = np.ones(len(out), dtype=bool) if allow_partial else whole
@@ -167,25 +200,7 @@ def run(
         for d in defs:
             if d.key not in have and not any(n.startswith(f"{d.metric_id} ({d.key})") for n in notes):
                 notes.append(f"{d.metric_id} ({d.key}): no data for {wanted} (inputs cover {_span(coverage[d.key])})")
-    out = out[keep].copy()
-    if restrict_to is not None:
-        out = out[out["org_code"].isin(restrict_to)]
-
-    for metric in sorted({d.metric_id for d in defs}):
-        keys = sorted(set(out.loc[out["metric_id"].eq(metric), "definition"]))
-        if len(keys) > 1:
-            notes.append(f"{metric} is derived by {len(keys)} definitions ({', '.join(keys)}); the definition column tells the rows apart")
-    by_key = {d.key: d for d in defs}
-    out["value"] = [
-        round_half_up(n, den, by_key[k].scale, by_key[k].decimals) if pd.notna(n) and pd.notna(den) and den > 0 else float("nan")
-        for n, den, k in zip(out["numerator"], out["denominator"], out["definition"], strict=True)
-    ]
-    out["months"] = out["months"].astype("int64")
-    out["basis"] = [_basis(by_key[k], first, last) for k, first, last in zip(out["definition"], out["mapping_first"], out["mapping_last"], strict=True)]
-    notes.extend(_reference_notes(con, defs, sources))
-    out = out[OUTPUT_COLUMNS].sort_values(["metric_id", "period", "org_code", "definition"]).reset_index(drop=True)
-    cov_text = {k: [f"{p:%Y}" if by_key[k].quarter_rule == "annual" else f"{p:%Y-%m}" for p in v] for k, v in coverage.items()}
-    return Derived(out, cov_text, notes)
+    return keep
 
 
 def _complete_quarters(defs: list[Definition], coverage: dict[str, list[pd.Timestamp]]) -> dict[str, set[str]]:

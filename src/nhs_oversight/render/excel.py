@@ -93,101 +93,129 @@ def write_workbook(
 
     def build(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
-        head = wb.add_format({"bold": True, "bg_color": NHS_BLUE, "font_color": "#FFFFFF", "text_wrap": True, "valign": "top", "border": 1})
-        formats = {
+        styles = _styles(wb)
+        used: set[str] = set()
+        if cover:
+            _cover_sheet(wb, styles, wb.add_worksheet(_sheet_name(cover_title, used)), cover, cover_title, label)
+        for name, df in tables.items():
+            _table_sheet(styles, wb.add_worksheet(_sheet_name(name, used)), name, df, headers, label, freeze_columns.get(name, 0))
+        _about_sheet(wb, styles, wb.add_worksheet(_sheet_name(about, used)), about, meta or {}, label)
+        wb.close()
+
+    return atomic_write(path, build)
+
+
+def _styles(wb: Any) -> dict[str, Any]:
+    """The header style, the number formats by column kind, and one style per segment colour."""
+    return {
+        "head": wb.add_format({"bold": True, "bg_color": NHS_BLUE, "font_color": "#FFFFFF", "text_wrap": True, "valign": "top", "border": 1}),
+        "formats": {
             "score": wb.add_format({"num_format": "0.00"}),
             "percent": wb.add_format({"num_format": "0%"}),
             "integer": wb.add_format({"num_format": "0"}),
             "plain": None,
-        }
-        seg_fmt = {
+        },
+        "segments": {
             k: wb.add_format({"bg_color": c, "font_color": SEGMENT_TEXT[k], "align": "center", "num_format": "0", "border": 1, "border_color": "#425563"})
             for k, c in SEGMENT_COLOURS.items()
-        }
-        used: set[str] = set()
+        },
+    }
 
-        def print_setup(ws: Any, last_row: int, last_col: int, repeat: bool = True) -> None:
-            ws.set_landscape()
-            ws.set_paper(9)  # A4
-            ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
-            ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-            ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
-            if repeat:
-                ws.repeat_rows(0)
 
-        if cover:
-            ws = wb.add_worksheet(_sheet_name(cover_title, used))
-            title = wb.add_format({"bold": True, "font_size": 16, "font_color": NHS_BLUE})
-            key = wb.add_format({"bold": True, "valign": "top"})
-            wrap_ = wb.add_format({"text_wrap": True, "valign": "top", "align": "left"})
-            whole = wb.add_format({"num_format": "0", "align": "left"})
-            ws.set_column(0, 0, 34)
-            ws.set_column(1, 1, 90)
-            if label:
-                ws.set_header(f"&L&B{label} DATA&C{cover_title}")
-            r = 0
-            for k, v in cover:
-                if v is None and r == 0:
-                    ws.write_string(r, 0, str(k), title)
-                elif v is None:
-                    ws.write_string(r, 0, str(k), head)
-                elif isinstance(v, bool) or not isinstance(v, int | float):
-                    ws.write_string(r, 0, str(k), key)
-                    ws.write_string(r, 1, str(v), wrap_)
-                else:
-                    ws.write_string(r, 0, str(k), key)
-                    ws.write_number(r, 1, v, whole if float(v).is_integer() else None)
-                r += 1
-            print_setup(ws, r - 1, 1, repeat=False)
-        for name, df in tables.items():
-            ws = wb.add_worksheet(_sheet_name(name, used))
-            if label:
-                ws.set_header(f"&L&B{label} DATA&C{name}")
-                ws.set_footer(f"&L{label} DATA&RPage &P of &N")
-            ws.set_row(0, 30)
-            for j, col in enumerate(df.columns):
-                series = df[col]
-                kind = column_kind(col, series)
-                title = headers.get(str(col), str(col))
-                ws.write(0, j, title, head)
-                width = max([min(len(title), 24)] + [len(str(v)) for v in series.head(200)]) + 2
-                ws.set_column(j, j, min(max(width, 8), 60), formats.get(kind) if kind != "segment" else formats["integer"])
-                for i, v in enumerate(series.tolist(), start=1):
-                    if _blank(v):
-                        ws.write_blank(i, j, None)
-                    elif kind == "segment" and int(v) in seg_fmt:
-                        ws.write_number(i, j, int(v), seg_fmt[int(v)])
-                    elif isinstance(v, bool):
-                        ws.write_boolean(i, j, v)
-                    elif isinstance(v, int | float):
-                        ws.write_number(i, j, v)
-                    else:
-                        ws.write_string(i, j, str(v))
-            ws.freeze_panes(1, freeze_columns.get(name, 0))
-            if len(df.columns):
-                ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
-            print_setup(ws, len(df), len(df.columns) - 1)
-        sheet = wb.add_worksheet(_sheet_name(about, used))
-        if label:
-            sheet.set_header(f"&L&B{label} DATA&C{about}")
-        sheet.set_column(0, 0, 28)
-        sheet.set_column(1, 1, 100)
-        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        r = 0
-        for key, value in (meta or {}).items():
-            sheet.write(r, 0, str(key), head)
-            sheet.write(r, 1, str(value), wrap)
-            r += 1
+def _print_setup(ws: Any, last_row: int, last_col: int, repeat: bool = True) -> None:
+    """A4 landscape, one page wide, the print area set to the table, the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
+    if repeat:
+        ws.repeat_rows(0)
+
+
+def _cover_sheet(wb: Any, styles: dict[str, Any], ws: Any, cover: list[tuple[str, Any]], cover_title: str, label: str | None) -> None:
+    """The first sheet: a title, then (label, value) rows; a row without a value is a heading."""
+    title = wb.add_format({"bold": True, "font_size": 16, "font_color": NHS_BLUE})
+    key = wb.add_format({"bold": True, "valign": "top"})
+    wrap_ = wb.add_format({"text_wrap": True, "valign": "top", "align": "left"})
+    whole = wb.add_format({"num_format": "0", "align": "left"})
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 90)
+    if label:
+        ws.set_header(f"&L&B{label} DATA&C{cover_title}")
+    r = 0
+    for k, v in cover:
+        if v is None and r == 0:
+            ws.write_string(r, 0, str(k), title)
+        elif v is None:
+            ws.write_string(r, 0, str(k), styles["head"])
+        elif isinstance(v, bool) or not isinstance(v, int | float):
+            ws.write_string(r, 0, str(k), key)
+            ws.write_string(r, 1, str(v), wrap_)
+        else:
+            ws.write_string(r, 0, str(k), key)
+            ws.write_number(r, 1, v, whole if float(v).is_integer() else None)
         r += 1
-        sheet.write(r, 0, "Segment colours", head)
-        for k in sorted(seg_fmt):
-            r += 1
-            sheet.write(r, 0, f"Segment {k}", seg_fmt[k])
-            sheet.write(r, 1, SEGMENT_LEGEND[k])
-        print_setup(sheet, r, 1, repeat=False)
-        wb.close()
+    _print_setup(ws, r - 1, 1, repeat=False)
 
-    return atomic_write(path, build)
+
+def _table_sheet(styles: dict[str, Any], ws: Any, name: str, df: pd.DataFrame, headers: dict[str, str], label: str | None,
+                 freeze: int) -> None:
+    """One table: titled header row, a format per column, frozen header, filter and print settings."""
+    if label:
+        ws.set_header(f"&L&B{label} DATA&C{name}")
+        ws.set_footer(f"&L{label} DATA&RPage &P of &N")
+    ws.set_row(0, 30)
+    formats = styles["formats"]
+    for j, col in enumerate(df.columns):
+        series = df[col]
+        kind = column_kind(col, series)
+        title = headers.get(str(col), str(col))
+        ws.write(0, j, title, styles["head"])
+        width = max([min(len(title), 24)] + [len(str(v)) for v in series.head(200)]) + 2
+        ws.set_column(j, j, min(max(width, 8), 60), formats.get(kind) if kind != "segment" else formats["integer"])
+        _write_column(ws, j, series, kind, styles["segments"])
+    ws.freeze_panes(1, freeze)
+    if len(df.columns):
+        ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+    _print_setup(ws, len(df), len(df.columns) - 1)
+
+
+def _write_column(ws: Any, j: int, series: pd.Series, kind: str, seg_fmt: dict[int, Any]) -> None:
+    """The cells of one column: blanks stay blank, segments coloured, numbers as numbers."""
+    for i, v in enumerate(series.tolist(), start=1):
+        if _blank(v):
+            ws.write_blank(i, j, None)
+        elif kind == "segment" and int(v) in seg_fmt:
+            ws.write_number(i, j, int(v), seg_fmt[int(v)])
+        elif isinstance(v, bool):
+            ws.write_boolean(i, j, v)
+        elif isinstance(v, int | float):
+            ws.write_number(i, j, v)
+        else:
+            ws.write_string(i, j, str(v))
+
+
+def _about_sheet(wb: Any, styles: dict[str, Any], sheet: Any, about: str, meta: dict[str, Any], label: str | None) -> None:
+    """The last sheet: method, period and sources as key-value rows, then the segment colour legend."""
+    head, seg_fmt = styles["head"], styles["segments"]
+    if label:
+        sheet.set_header(f"&L&B{label} DATA&C{about}")
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 100)
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    r = 0
+    for key, value in meta.items():
+        sheet.write(r, 0, str(key), head)
+        sheet.write(r, 1, str(value), wrap)
+        r += 1
+    r += 1
+    sheet.write(r, 0, "Segment colours", head)
+    for k in sorted(seg_fmt):
+        r += 1
+        sheet.write(r, 0, f"Segment {k}", seg_fmt[k])
+        sheet.write(r, 1, SEGMENT_LEGEND[k])
+    _print_setup(sheet, r, 1, repeat=False)
 
 
 SEGMENT_LEGEND = {

@@ -91,13 +91,7 @@ def funnel_chart(
     pts = result.points.copy()
     pts["shown_value"] = pts["value"] * k
     pts["severity"], colours = positions(pts["band_code"], better)
-    lim = result.limits
-    lines = []
-    for col, name, dash in (("lcl95", "95% limits", [6, 4]), ("ucl95", "95% limits", [6, 4]),
-                            ("lcl998", "99.8% limits", []), ("ucl998", "99.8% limits", [])):
-        lines.append(pd.DataFrame({"precision": lim["precision"], "limit": lim[col] * k,
-                                   "line": f"{name} ({col[:1]})", "kind": name, "dash": str(dash)}))
-    lines_df = pd.concat(lines, ignore_index=True)
+    lines_df = _limit_lines(result.limits, k)
     target = meta["target"] * k
 
     x = alt.X("precision:Q", title=precision_label)
@@ -121,20 +115,36 @@ def funnel_chart(
     if label_outliers and not outl.empty:
         layers.append(alt.Chart(outl).mark_text(align="left", dx=6, dy=-4, fontSize=10, color=NHS_DARK_GREY).encode(
             x=f"{prec_col}:Q", y="shown_value:Q", text="label:N"))
-    n_out = int((pts["band_code"] != 0).sum())
-    n_998 = int((pts["band_code"].abs() == 2).sum())
-    description = (
-        f"{title}. Funnel plot of {len(pts)} units, target {target:.3g}{'%' if unit == '%' else '' if per == 1 else ' ' + unit}. "
-        f"{n_out} outside the 95% limits, {n_998} outside the 99.8% limits"
-        + (f": {', '.join(map(str, outl['label'].head(10)))}" if n_out else "")
-        + (f". Of those, {sum(x.startswith('better') for x in pts['severity'])} on the favourable side" if better and n_out else "")
-        + f". Method: {meta['method']}."
-    )
+    description = _description(title, pts, outl, target, unit, per, better, meta["method"])
     subtitle = f"{meta['method']}; phi = {result.phi:.3g}, tau\u00b2 = {result.tau2:.3g}"
     return alt.layer(*layers).properties(
         width=width, height=height,
         title=alt.TitleParams(title, subtitle=[subtitle], anchor="start", color="#212B32", subtitleColor=NHS_DARK_GREY),
         description=description,
+    )
+
+
+def _limit_lines(lim: pd.DataFrame, k: float) -> pd.DataFrame:
+    """The four limit lines as one long table (value axis in units of ``k``), dashed for 95 %."""
+    lines = []
+    for col, name, dash in (("lcl95", "95% limits", [6, 4]), ("ucl95", "95% limits", [6, 4]),
+                            ("lcl998", "99.8% limits", []), ("ucl998", "99.8% limits", [])):
+        lines.append(pd.DataFrame({"precision": lim["precision"], "limit": lim[col] * k,
+                                   "line": f"{name} ({col[:1]})", "kind": name, "dash": str(dash)}))
+    return pd.concat(lines, ignore_index=True)
+
+
+def _description(title: str, pts: pd.DataFrame, outl: pd.DataFrame, target: float, unit: str, per: float,
+                 better: str | None, method: str) -> str:
+    """The chart's text alternative: units, target, how many lie outside each limit and which, the method."""
+    n_out = int((pts["band_code"] != 0).sum())
+    n_998 = int((pts["band_code"].abs() == 2).sum())
+    return (
+        f"{title}. Funnel plot of {len(pts)} units, target {target:.3g}{'%' if unit == '%' else '' if per == 1 else ' ' + unit}. "
+        f"{n_out} outside the 95% limits, {n_998} outside the 99.8% limits"
+        + (f": {', '.join(map(str, outl['label'].head(10)))}" if n_out else "")
+        + (f". Of those, {sum(x.startswith('better') for x in pts['severity'])} on the favourable side" if better and n_out else "")
+        + f". Method: {method}."
     )
 
 

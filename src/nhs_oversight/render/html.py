@@ -1,130 +1,23 @@
-"""HTML pages and the self-contained report, from one set of Jinja templates.
+"""HTML pages from one set of Jinja templates: the environment, its filters, figures and pages.
 
-The dashboard and ``oversight report`` render the same page bodies (``render/templates/bodies``)
-from the same page data (:mod:`nhs_oversight.web.views`). Only the surroundings differ: the
-dashboard links to its static files and to other pages; the report inlines its stylesheet and
-charts, links within the file, and makes no request at all.
+The dashboard and ``oversight report`` render the same page bodies (``render/templates/bodies``,
+listed in :mod:`nhs_oversight.render.pages`). Only the surroundings differ, and the caller says
+which by the ``links`` it passes (:mod:`nhs_oversight.web.links`); the report itself is put
+together in :mod:`nhs_oversight.web.report`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from nhs_oversight.render import charts, evidence
 from nhs_oversight.render.excel import SEGMENT_LEGEND
+from nhs_oversight.render.pages import BODIES, NAV
 from nhs_oversight.render.palette import SEGMENT_COLOURS, SEGMENT_TEXT
 from nhs_oversight.render.rows import remember_rows
-
-#: Pages: name -> (body template, whether it is a page of the report by default).
-BODIES = {
-    "overview": "bodies/overview.html",
-    "league": "bodies/league.html",
-    "trust": "bodies/trust.html",
-    "region": "bodies/region.html",
-    "icb": "bodies/icb.html",
-    "metrics": "bodies/metrics.html",
-    "metric": "bodies/metric.html",
-    "compare": "bodies/compare.html",
-    "method": "bodies/method.html",
-    "briefing": "bodies/briefing.html",
-    "error": "bodies/error.html",
-    "docs": "bodies/docs.html",
-    "cover": "bodies/cover.html",
-}
-NAV = [("overview", "Overview"), ("league", "League table"), ("metrics", "Metrics"), ("compare", "Method comparison"),
-       ("briefing", "Briefing"), ("method", "Method and sources")]
-
-
-# -- links: the dashboard's URLs, or anchors within the report ----------------------------------
-class AppLinks:
-    """URLs of the dashboard's pages."""
-
-    report = False
-
-    def page(self, name: str) -> str | None:
-        return {"overview": "/", "league": "/league", "metrics": "/metrics", "compare": "/compare",
-                "briefing": "/briefing", "method": "/method"}.get(name)
-
-    def league(self, params: dict[str, str] | None = None) -> str:
-        return "/league" + ("?" + urlencode(params) if params else "")
-
-    def trust(self, code: str) -> str | None:
-        return "/trust/" + quote(str(code), safe="")
-
-    def region(self, name: str) -> str | None:
-        return "/region/" + quote(str(name), safe="")
-
-    def icb(self, code: str) -> str | None:
-        return "/icb/" + quote(str(code), safe="")
-
-    def metric(self, metric_id: str) -> str | None:
-        return "/metric/" + quote(str(metric_id), safe="")
-
-    def api(self, path: str) -> str:
-        return "/api" + (path if path != "/" else "/")
-
-    def static(self, name: str) -> str:
-        return "/static/" + name
-
-    def download(self, page: dict[str, Any], table: str, fmt: str) -> str | None:
-        """The download of one table of a page (with the league table's filters), or None."""
-        from nhs_oversight.web.downloads import path_of
-
-        base = path_of(page)
-        if base is None:
-            return None
-        query = page.get("query") if page["page"] == "league" else ({"b": page["choice"]} if page["page"] == "compare" and page.get("choice") else None)
-        return f"{base}/{quote(table, safe='')}.{fmt}" + ("?" + urlencode(query) if query else "")
-
-    def search(self) -> str | None:
-        return "/search"
-
-
-@dataclass
-class ReportLinks:
-    """Anchors within the report; None for pages the report does not hold."""
-
-    trusts: set[str] = field(default_factory=set)
-    metrics: set[str] = field(default_factory=set)
-    report = True
-
-    sections: set[str] = field(default_factory=lambda: {"overview", "briefing", "league", "metrics", "method", "compare"})
-
-    def page(self, name: str) -> str | None:
-        return f"#{name}" if name in self.sections else None
-
-    def league(self, params: dict[str, str] | None = None) -> str | None:
-        return "#league"
-
-    def trust(self, code: str) -> str | None:
-        return f"#trust-{code}" if code in self.trusts else None
-
-    def region(self, name: str) -> None:
-        return None
-
-    def icb(self, code: str) -> None:
-        return None
-
-    def metric(self, metric_id: str) -> str | None:
-        return f"#metric-{metric_id}" if metric_id in self.metrics else None
-
-    def api(self, path: str) -> None:
-        return None
-
-    def static(self, name: str) -> None:
-        return None
-
-    def download(self, page: dict[str, Any], table: str, fmt: str) -> None:
-        return None
-
-    def search(self) -> None:
-        return None
 
 
 # -- formatting filters ------------------------------------------------------------------------
@@ -204,12 +97,6 @@ def spc_icon(name: Any) -> str | None:
     return None
 
 
-@cache
-def static_text(name: str) -> str:
-    """A file of ``web/static`` (read from the installed package, never from a request path)."""
-    return resources.files("nhs_oversight.web").joinpath("static", *name.split("/")).read_text(encoding="utf-8")
-
-
 def segment_css() -> str:
     """Segment colours as CSS classes, from the one palette."""
     return "".join(f".segment-{k}{{background:{c};color:{SEGMENT_TEXT[k]}}}" for k, c in SEGMENT_COLOURS.items())
@@ -252,59 +139,12 @@ def figures(page: dict[str, Any], **extra: Any) -> dict[str, charts.Figure]:
 
 
 # -- rendering ---------------------------------------------------------------------------------
-def render_page(page: dict[str, Any], links: Any | None = None, figs: dict[str, charts.Figure] | None = None,
+def render_page(page: dict[str, Any], links: Any, figs: dict[str, charts.Figure] | None = None,
                 partial: str | None = None, status: int = 200, json_url: str | None = None) -> str:
-    """A full dashboard page (or one of its partial templates, for HTMX updates)."""
+    """A full dashboard page (or one of its partial templates, for HTMX updates), linked by ``links``."""
     env = environment()
-    links = links or AppLinks()
     context = {"page": page, "meta": page["meta"], "links": links, "figs": figs or {}, "status": status,
                "json_url": json_url, "oob": partial is not None}
     if partial:
         return env.get_template(partial).render(context)
     return env.get_template("layout.html").render(body=BODIES[page["page"]], **context)
-
-
-def render_report(pages: list[dict[str, Any]], figs: list[dict[str, charts.Figure]], links: ReportLinks, meta: dict[str, Any],
-                  cover: dict[str, Any] | None = None) -> str:
-    """One self-contained HTML file holding several page bodies."""
-    env = environment()
-    css = static_text("vendor/nhsuk-frontend/nhsuk-frontend.min.css") + "\n" + static_text("app.css") + "\n" + segment_css()
-    sections = [{"page": p, "body": BODIES[p["page"]], "figs": f} for p, f in zip(pages, figs, strict=True)]
-    return env.get_template("report.html").render(sections=sections, meta=meta, links=links, css=css, cover=cover)
-
-
-def build_report(site: Any, trusts: list[str] | tuple[str, ...] = (), metrics: bool = True) -> str:
-    """The self-contained HTML report of a :class:`~nhs_oversight.web.site.Site`.
-
-    A cover (title, quarter, the month the data run to, segment counts), contents, then: overview, league table, method comparison (when available), metrics (each with
-    its best and worst scores and chart), the trust pages asked for, and method and sources.
-    """
-    from nhs_oversight.web import views
-    from nhs_oversight.web.query import LeagueQuery
-
-    codes = [site.org_code(c) for c in trusts]
-    metric_ids = list(site.metric_ids) if metrics else []
-    links = ReportLinks(trusts=set(codes), metrics=set(metric_ids))
-    pages = [views.overview(site)]
-    brief = views.briefing(site)
-    if brief["briefing"]["available"]:
-        pages.append(brief)
-    pages.append(views.league(site, LeagueQuery()))
-    choices = site.comparison_choices()
-    if choices:
-        comp = views.comparison(site, next(iter(choices)))
-        if comp["result"]["available"]:
-            pages.append(comp)
-    if metrics:
-        pages.append(views.metrics_index(site))
-        pages.extend(views.metric(site, m) for m in metric_ids)
-    pages.extend(views.trust(site, c) for c in codes)
-    pages.append(views.method(site))
-    links.sections = {p["page"] for p in pages if p["page"] not in ("trust", "metric")}
-    figs = []
-    for p in pages:
-        extra = {}
-        if p["page"] == "metric" and p["funnel"]["available"]:
-            extra["funnel"] = site.funnel(p["metric"]["id"])
-        figs.append(figures(p, **extra))
-    return render_report(pages, figs, links, pages[0]["meta"], cover=views.cover(site, pages[0], codes))

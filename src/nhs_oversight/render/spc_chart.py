@@ -60,8 +60,22 @@ def _x_encoding(alt: Any, date: str, dtype: Any, title: str) -> Any:
     return alt.X(f"{date}:O", title=title, axis=alt.Axis(labelAngle=-40))
 
 
+def _tooltip(alt: Any, pts: pd.DataFrame, date: str) -> list[Any]:
+    """What hovering over a point shows: date, value, the rule in code and in words, mean and limits."""
+    return [
+        alt.Tooltip(f"{date}:{'T' if pd.api.types.is_datetime64_any_dtype(pts[date].dtype) else 'N'}", title=date),
+        alt.Tooltip("value:Q", format=",.4~g"),
+        alt.Tooltip("special_cause:N", title="rule"),
+        alt.Tooltip("reason_text:N", title="in words"),
+        alt.Tooltip("mean:Q", format=",.4~g"),
+        alt.Tooltip("lpl:Q", title="lower limit", format=",.4~g"),
+        alt.Tooltip("upl:Q", title="upper limit", format=",.4~g"),
+    ]
+
+
 def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, value_title: str,
            width: int, height: int) -> Any:
+    """One series: values joined within unbroken runs, mean, limits, target, coloured points, icons."""
     reason = pts["reason"].astype(str)
     gap = pts["gap_before"].to_numpy(dtype=bool) if "gap_before" in pts else np.zeros(len(pts), dtype=bool)
     run = np.cumsum(gap)  # lines join points only within an unbroken run: a gap is drawn as a gap
@@ -81,15 +95,7 @@ def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, va
         scale=alt.Scale(domain=list(POINT_COLOURS), range=list(POINT_COLOURS.values())),
         legend=None,
     )
-    tooltip = [
-        alt.Tooltip(f"{date}:{'T' if pd.api.types.is_datetime64_any_dtype(pts[date].dtype) else 'N'}", title=date),
-        alt.Tooltip("value:Q", format=",.4~g"),
-        alt.Tooltip("special_cause:N", title="rule"),
-        alt.Tooltip("reason_text:N", title="in words"),
-        alt.Tooltip("mean:Q", format=",.4~g"),
-        alt.Tooltip("lpl:Q", title="lower limit", format=",.4~g"),
-        alt.Tooltip("upl:Q", title="upper limit", format=",.4~g"),
-    ]
+    tooltip = _tooltip(alt, pts, date)
     layers = [
         base.mark_line(color=LINE_COLOUR, strokeWidth=1.5).encode(
             x=x, y=alt.Y("value:Q", title=value_title, scale=y_scale), detail="run:N"),
@@ -115,10 +121,15 @@ def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, va
         title=alt.Title(title, subtitle=subtitle, anchor="start", fontSize=13, subtitleFontSize=10,
                         subtitleColor="#425563"),
     )
+    return alt.hconcat(chart, _icons_column(alt, pts, enough), spacing=4)
+
+
+def _icons_column(alt: Any, pts: pd.DataFrame, enough: bool) -> Any:
+    """The series' variation and assurance icons beside the chart, or why there are none."""
     if not enough:
         note = alt.Chart(pd.DataFrame({"text": ["No icons:", "too few", "consecutive", "points"], "slot": range(4)})).mark_text(
             align="left", fontSize=10, color="#425563", font=FONT).encode(y=alt.Y("slot:O", axis=None), text="text:N")
-        return alt.hconcat(chart, note.properties(width=70, height=110), spacing=4)
+        return note.properties(width=70, height=110)
     icons = pd.DataFrame(
         {
             "slot": [0, 1],
@@ -127,7 +138,7 @@ def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, va
         }
     )
     icons["url"] = icons["icon"].map(icon_data_uri)
-    icon_chart = (
+    return (
         alt.Chart(icons)
         .mark_image(width=44, height=44)
         .encode(
@@ -137,7 +148,6 @@ def _panel(alt: Any, pts: pd.DataFrame, date: str, title: str, subtitle: str, va
         )
         .properties(width=50, height=110)
     )
-    return alt.hconcat(chart, icon_chart, spacing=4)
 
 
 def spc_chart(

@@ -21,79 +21,17 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import OptionError
+from nhs_oversight.stats.culture_departments import gaps, hotspots, wres
+from nhs_oversight.stats.culture_measures import (
+    COMPARE_WITHIN,
+    SURVEY_MEASURES,
+    TREND_NOTE,
+    band_words,
+    concern,
+    measure_of,
+)
 from nhs_oversight.stats.funnel import FunnelResult, funnel
-from nhs_oversight.stats.wres import (
-    SUPPRESS_BELOW,
-    WRES_INDICATORS,
-    newcombe_difference,
-    relative_likelihood,
-    suppressed,
-    wilson_interval,
-)
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A staff-survey measure: what it is called, which way is worse, and its family."""
-
-    key: str
-    label: str
-    higher_is_worse: bool
-    family: str
-
-
-#: Organisation-level measures of the NHS Staff Survey file, by the file's column stem.
-#: Question numbers follow the 2021-2023 questionnaires as far as known (not verified against
-#: each year's published question list).
-SURVEY_MEASURES: dict[str, Measure] = {m.key: m for m in (
-    Measure("Emotional_public", "Harassment, bullying or abuse from patients/public", True, "harassment"),
-    Measure("Emotional_manager", "Harassment, bullying or abuse from managers", True, "harassment"),
-    Measure("Emotional_colleagues", "Harassment, bullying or abuse from other colleagues", True, "harassment"),
-    Measure("Physical_public", "Physical violence from patients/public", True, "violence"),
-    Measure("Physical_manager", "Physical violence from managers", True, "violence"),
-    Measure("Physical_colleagues", "Physical violence from other colleagues", True, "violence"),
-    Measure("Discrimination_public", "Discrimination from patients/public", True, "discrimination"),
-    Measure("Discrimination_internal", "Discrimination from a manager or colleagues", True, "discrimination"),
-    Measure("Burned_out", "Often or always burnt out because of work", True, "wellbeing"),
-    Measure("Stress", "Unwell from work-related stress", True, "wellbeing"),
-    Measure("Enough_staff", "Enough staff to do my job properly", False, "staffing"),
-    Measure("Time_demands_meet", "Able to meet conflicting demands on my time", False, "staffing"),
-    Measure("Autonomy", "Autonomy and control (engagement-like)", False, "engagement"),
-    Measure("Membership", "Feel a valued member of the team (engagement-like)", False, "engagement"),
-    Measure("Mastery_meaning", "Meaningful work / mastery (engagement-like)", False, "engagement"),
-)}
-
-#: Department-file measures (columns ``<key>_yes``), with the WRES indicator they correspond to.
-DEPARTMENT_MEASURES: dict[str, Measure] = {m.key: m for m in (
-    Measure("harassment_public", "Harassment, bullying or abuse from patients/public (WRES 5)", True, "harassment"),
-    Measure("harassment_staff", "Harassment, bullying or abuse from staff (WRES 6)", True, "harassment"),
-    Measure("career_progression", "Believe the organisation gives equal opportunities for career progression (WRES 7)", False, "equality"),
-    Measure("discrimination_staff", "Discrimination from a manager or colleagues (WRES 8)", True, "discrimination"),
-)}
-
-COMPARE_WITHIN = ("benchmarking_group", "national")
-TREND_NOTE = (
-    "{n} annual point(s): SPC needs at least 13 points, so annual values are shown with 95%"
-    " intervals and the latest change is tested instead"
-)
-
-
-def _measure(key: str, catalogue: dict[str, Measure]) -> Measure:
-    if key in catalogue:
-        return catalogue[key]
-    return Measure(key, key.replace("_", " "), True, "other")
-
-
-def _band_words(code: int) -> str:
-    return {2: "above the 99.8% limit", 1: "above the 95% limit", -1: "below the 95% limit",
-            -2: "below the 99.8% limit", 0: "inside the 95% limits"}[int(code)]
-
-
-def _concern(code: np.ndarray, higher_is_worse: np.ndarray) -> np.ndarray:
-    """Severity of a concerning result: 2 beyond 99.8 %, 1 beyond 95 %, 0 otherwise."""
-    oriented = np.where(higher_is_worse, code, -code)
-    return np.clip(oriented, 0, 2)
-
+from nhs_oversight.stats.wres import SUPPRESS_BELOW, newcombe_difference, wilson_interval
 
 # --------------------------------------------------------------------------- organisation level
 
@@ -140,7 +78,8 @@ def culture_signals(
     ----------
     organisations, values : from :func:`nhs_oversight.sources.staff_survey.read_staff_survey`.
     year : survey year for outliers and the watch list (default: the latest).
-    measures : measure keys (default: those of :data:`SURVEY_MEASURES` present in the data).
+    measures : measure keys (default: those of
+        :data:`~nhs_oversight.stats.culture_measures.SURVEY_MEASURES` present in the data).
     compare_within : ``benchmarking_group`` (default: trusts are compared with trusts of their
         own kind, as the survey's benchmark reports do) or ``national`` (all trusts together).
     trusts_only : leave out CCGs, ICBs, CSUs and social enterprises.
@@ -156,19 +95,8 @@ def culture_signals(
     orgs = organisations.copy()
     if trusts_only:
         orgs = orgs[orgs["is_trust"]]
-    available = set(values["measure"].unique())
-    if measures is None:
-        measures = [k for k in SURVEY_MEASURES if k in available]
-    unknown = [m for m in measures if m not in available]
-    if unknown:
-        raise OptionError(f"measure {unknown[0]!r} is not in the file; it has: {', '.join(sorted(available))}")
-    years = sorted(int(y) for y in orgs["year"].unique())
-    if not years:
-        raise OptionError("no organisations to compare (is the file empty of trusts?)")
-    if year is None:
-        year = years[-1]
-    elif year not in years:
-        raise OptionError(f"year {year} is not in the file; it has {', '.join(map(str, years))}")
+    measures = _chosen_measures(values, measures)
+    years, year = _chosen_year(orgs, year)
 
     data = values[values["measure"].isin(measures)].merge(
         orgs[["org_code", "year", "org_name", "benchmarking_group", "region"]], on=["org_code", "year"]
@@ -201,6 +129,29 @@ def culture_signals(
     )
 
 
+def _chosen_measures(values: pd.DataFrame, measures: list[str] | None) -> list[str]:
+    """The measures asked for (default: the known ones in the file); one not in the file is an error."""
+    available = set(values["measure"].unique())
+    if measures is None:
+        measures = [k for k in SURVEY_MEASURES if k in available]
+    unknown = [m for m in measures if m not in available]
+    if unknown:
+        raise OptionError(f"measure {unknown[0]!r} is not in the file; it has: {', '.join(sorted(available))}")
+    return measures
+
+
+def _chosen_year(orgs: pd.DataFrame, year: int | None) -> tuple[list[int], int]:
+    """The survey years in the file and the one asked for (default: the latest)."""
+    years = sorted(int(y) for y in orgs["year"].unique())
+    if not years:
+        raise OptionError("no organisations to compare (is the file empty of trusts?)")
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise OptionError(f"year {year} is not in the file; it has {', '.join(map(str, years))}")
+    return years, year
+
+
 def _year_funnels(
     data: pd.DataFrame, overdispersion: str, min_units: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, str], FunnelResult]]:
@@ -216,7 +167,7 @@ def _year_funnels(
         res = funnel(x, n, labels=part["org_code"].to_numpy(), overdispersion=overdispersion)
         results[(measure, grp)] = res
         pts = res.points
-        m = _measure(measure, SURVEY_MEASURES)
+        m = measure_of(measure, SURVEY_MEASURES)
         frame = pd.DataFrame({
             "org_code": part["org_code"].to_numpy(),
             "org_name": part["org_name"].to_numpy(),
@@ -238,9 +189,9 @@ def _year_funnels(
             "band": pts["band"].to_numpy(),
             "band_code": pts["band_code"].to_numpy(),
         })
-        frame["concern"] = _concern(frame["band_code"].to_numpy(), np.full(len(frame), m.higher_is_worse))
+        frame["concern"] = concern(frame["band_code"].to_numpy(), np.full(len(frame), m.higher_is_worse))
         frame["reason"] = [
-            f"{m.label} {p:.1f}% vs {e:.1f}% expected for {round(b):,} respondents: {_band_words(c)}"
+            f"{m.label} {p:.1f}% vs {e:.1f}% expected for {round(b):,} respondents: {band_words(c)}"
             for p, e, b, c in zip(frame["percent"], frame["expected_percent"], frame["base"],
                                   frame["band_code"], strict=True)
         ]
@@ -283,7 +234,7 @@ def _trend(data: pd.DataFrame) -> pd.DataFrame:
     prev_x = np.r_[np.nan, x[:-1]]
     prev_n = np.r_[np.nan, n[:-1]]
     change = newcombe_difference(x, n, prev_x, prev_n)
-    higher_worse = d["measure"].map(lambda k: _measure(k, SURVEY_MEASURES).higher_is_worse).to_numpy(dtype=bool)
+    higher_worse = d["measure"].map(lambda k: measure_of(k, SURVEY_MEASURES).higher_is_worse).to_numpy(dtype=bool)
     sig = same & change.excludes_null
     direction = np.where(change.estimate > 0, 1, -1) * np.where(higher_worse, 1, -1)
     years_per_org = d.groupby(["org_code", "measure"])["year"].transform("count").to_numpy()
@@ -360,13 +311,11 @@ def department_signals(
     DepartmentSignals
     """
     rng = np.random.default_rng(seed)
-    hotspots, funnels = _hotspots(survey, rng, draws, suppress_below)
-    gaps = _gaps(survey, rng, draws, fdr_level, suppress_below, ["org_code", "unit_type", "unit"])
-    wres = _wres(survey, workforce, suppress_below)
+    spots, funnels = hotspots(survey, rng, draws, suppress_below)
     return DepartmentSignals(
-        hotspots=hotspots,
-        gaps=gaps,
-        wres=wres,
+        hotspots=spots,
+        gaps=gaps(survey, rng, draws, fdr_level, suppress_below, ["org_code", "unit_type", "unit"]),
+        wres=wres(survey, workforce, suppress_below),
         funnels=funnels,
         meta={
             "seed": seed,
@@ -385,170 +334,3 @@ def department_signals(
     )
 
 
-def _beta_draws(rng: np.random.Generator, x: np.ndarray, n: np.ndarray, draws: int) -> np.ndarray:
-    a = np.asarray(x, dtype=float)[:, None] + 0.5
-    b = np.asarray(n, dtype=float)[:, None] - np.asarray(x, dtype=float)[:, None] + 0.5
-    return rng.beta(np.broadcast_to(a, (len(a), draws)), np.broadcast_to(b, (len(b), draws)))
-
-
-def _hotspots(
-    survey: pd.DataFrame, rng: np.random.Generator, draws: int, suppress_below: int
-) -> tuple[pd.DataFrame, dict[tuple[str, str, str], FunnelResult]]:
-    results = {}
-    units = survey.groupby(["org_code", "unit_type", "unit", "measure"], sort=True, dropna=False)[["yes", "base"]].sum(min_count=1).reset_index()
-    out = []
-    for key, part in units.groupby(["org_code", "unit_type", "measure"], sort=True):
-        measure = key[2]
-        m = _measure(measure, DEPARTMENT_MEASURES)
-        part = part.reset_index(drop=True)
-        n = part["base"].to_numpy(dtype=float)
-        x = part["yes"].to_numpy(dtype=float)
-        hidden = suppressed(n, suppress_below)
-        frame = part[["org_code", "unit_type", "unit", "measure"]].copy()
-        frame["measure_label"] = m.label
-        frame["respondents"] = n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frame["percent"] = np.where(hidden, np.nan, x / n * 100)
-        trust_pct = np.nansum(x) / np.nansum(n) * 100 if np.nansum(n) > 0 else np.nan
-        frame["trust_percent"] = trust_pct
-        for col in ("lcl95", "ucl95", "lcl998", "ucl998", "z_adjusted", "p_hotspot"):
-            frame[col] = np.nan
-        frame["band"] = np.where(hidden, "suppressed", "")
-        frame["status"] = np.where(hidden, "suppressed", "too few units")
-        shown = ~hidden
-        if shown.sum() >= 3 and 0 < np.nansum(x[shown]) < np.nansum(n[shown]):
-            res = funnel(x[shown], n[shown], labels=part["unit"].to_numpy()[shown],
-                         target=trust_pct / 100, overdispersion="additive")
-            results[key] = res
-            p = res.points
-            for col in ("lcl95", "ucl95", "lcl998", "ucl998"):
-                frame.loc[shown, col] = p[col].to_numpy() * 100
-            frame.loc[shown, "z_adjusted"] = p["z_adjusted"].to_numpy()
-            frame.loc[shown, "band"] = p["band"].to_numpy()
-            severity = _concern(p["band_code"].to_numpy(), np.full(int(shown.sum()), m.higher_is_worse))
-            frame.loc[shown, "status"] = np.select([severity == 2, severity == 1], ["hotspot", "watch"], "none")
-            sims = _beta_draws(rng, x[shown], n[shown], draws)
-            if m.higher_is_worse:
-                frame.loc[shown, "p_hotspot"] = (sims > p["ucl998"].to_numpy()[:, None]).mean(axis=1)
-            else:
-                frame.loc[shown, "p_hotspot"] = (sims < p["lcl998"].to_numpy()[:, None]).mean(axis=1)
-        out.append(frame)
-    return (pd.concat(out, ignore_index=True) if out else pd.DataFrame()), results
-
-
-def _pivot_ethnicity(survey: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    summed = survey.groupby([*keys, "measure", "ethnicity"], sort=True, dropna=False)[["yes", "base"]].sum(min_count=1)
-    wide = summed.unstack("ethnicity")
-    wide.columns = [f"{a}_{b}" for a, b in wide.columns]
-    for col in ("yes_White", "base_White", "yes_BME", "base_BME"):
-        if col not in wide.columns:
-            wide[col] = np.nan
-    return wide.reset_index()
-
-
-def _gaps(
-    survey: pd.DataFrame, rng: np.random.Generator, draws: int, fdr_level: float,
-    suppress_below: int, keys: list[str],
-) -> pd.DataFrame:
-    from nhs_oversight.stats.funnel import benjamini_hochberg
-
-    w = _pivot_ethnicity(survey, keys)
-    xw, nw = w["yes_White"].to_numpy(dtype=float), w["base_White"].to_numpy(dtype=float)
-    xb, nb = w["yes_BME"].to_numpy(dtype=float), w["base_BME"].to_numpy(dtype=float)
-    hidden = suppressed(nw, suppress_below) | suppressed(nb, suppress_below)
-    diff = newcombe_difference(xb, nb, xw, nw)
-    ratio = relative_likelihood(xb, nb, xw, nw)
-    p = np.where(hidden, np.nan, diff.p_value)
-    q = np.full(len(w), np.nan)
-    family = w.groupby([k for k in keys if k != "unit"] + ["measure"], sort=False).ngroup().to_numpy()
-    for f in np.unique(family):  # FDR across the units of a trust, separately for each measure
-        sel = family == f
-        q[sel] = benjamini_hochberg(p[sel])
-    flagged = ~hidden & diff.excludes_null & (q < fdr_level)
-    higher_worse = w["measure"].map(lambda k: _measure(k, DEPARTMENT_MEASURES).higher_is_worse).to_numpy(dtype=bool)
-    bme_worse = np.where(higher_worse, diff.estimate > 0, diff.estimate < 0)
-    prob = np.full(len(w), np.nan)
-    ok = ~hidden
-    if ok.any():
-        prob[ok] = (_beta_draws(rng, xb[ok], nb[ok], draws) > _beta_draws(rng, xw[ok], nw[ok], draws)).mean(axis=1)
-
-    def masked(a: np.ndarray) -> np.ndarray:
-        return np.where(hidden, np.nan, a)
-
-    out = w[[*keys, "measure"]].copy()
-    out["measure_label"] = out["measure"].map(lambda k: _measure(k, DEPARTMENT_MEASURES).label)
-    out["respondents_white"] = nw
-    out["respondents_bme"] = nb
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["percent_white"] = masked(xw / nw * 100)
-        out["percent_bme"] = masked(xb / nb * 100)
-    out["difference_points"] = masked(diff.estimate * 100)
-    out["difference_lower95"] = masked(diff.lower * 100)
-    out["difference_upper95"] = masked(diff.upper * 100)
-    out["ratio"] = masked(ratio.estimate)
-    out["ratio_lower95"] = masked(ratio.lower)
-    out["ratio_upper95"] = masked(ratio.upper)
-    out["p_value"] = p
-    out["q_value"] = q
-    out["p_gap_positive"] = prob
-    out["status"] = np.select(
-        [hidden, flagged & bme_worse, flagged & ~bme_worse],
-        ["suppressed", "gap: BME staff worse off", "gap: White staff worse off"],
-        "no clear gap",
-    )
-    return out
-
-
-def _wres(survey: pd.DataFrame, workforce: pd.DataFrame | None, suppress_below: int) -> pd.DataFrame:
-    rows = []
-    survey_codes = {"harassment_public": 5, "harassment_staff": 6, "career_progression": 7, "discrimination_staff": 8}
-    trust = _pivot_ethnicity(survey, ["org_code"])
-    for _, r in trust.iterrows():
-        ind = survey_codes.get(r["measure"])
-        if ind is None:
-            continue
-        hidden = bool(suppressed(r["base_White"], suppress_below) or suppressed(r["base_BME"], suppress_below))
-        d = newcombe_difference(r["yes_BME"], r["base_BME"], r["yes_White"], r["base_White"])
-        rows.append({
-            "org_code": r["org_code"], "indicator": ind,
-            "description": _measure(r["measure"], DEPARTMENT_MEASURES).label,
-            "white_numerator": r["yes_White"], "white_denominator": r["base_White"],
-            "bme_numerator": r["yes_BME"], "bme_denominator": r["base_BME"],
-            "statistic": "BME % - White % (points)",
-            "estimate": np.nan if hidden else float(d.estimate) * 100,
-            "lower95": np.nan if hidden else float(d.lower) * 100,
-            "upper95": np.nan if hidden else float(d.upper) * 100,
-            "status": "suppressed" if hidden else ("significant" if bool(d.excludes_null) else "not significant"),
-        })
-    if workforce is not None and not workforce.empty:
-        counts = workforce.groupby(["org_code", "ethnicity"], sort=True).sum(numeric_only=True, min_count=1)
-        for org in counts.index.get_level_values(0).unique():
-            c = counts.loc[org]
-            if not {"White", "BME"} <= set(c.index):
-                continue
-            specs = {2: ("appointed", "shortlisted"), 3: ("disciplinary", "headcount"), 4: ("cpd", "headcount")}
-            for ind, (num, den) in specs.items():
-                if num not in c.columns or den not in c.columns:
-                    continue
-                first, second, text = WRES_INDICATORS[ind]
-                a, n1 = c.at[first, num], c.at[first, den]
-                b, n2 = c.at[second, num], c.at[second, den]
-                if any(pd.isna(v) for v in (a, n1, b, n2)):
-                    continue
-                hidden = bool(suppressed(n1, suppress_below) or suppressed(n2, suppress_below))
-                rl = relative_likelihood(a, n1, b, n2)
-                white = (a, n1) if first == "White" else (b, n2)
-                bme = (b, n2) if first == "White" else (a, n1)
-                rows.append({
-                    "org_code": org, "indicator": ind, "description": text,
-                    "white_numerator": white[0], "white_denominator": white[1],
-                    "bme_numerator": bme[0], "bme_denominator": bme[1],
-                    "statistic": f"relative likelihood ({first} / {second})",
-                    "estimate": np.nan if hidden else float(rl.estimate),
-                    "lower95": np.nan if hidden else float(rl.lower),
-                    "upper95": np.nan if hidden else float(rl.upper),
-                    "status": "suppressed" if hidden else (
-                        "significant" if bool(rl.excludes_null) else "not significant"),
-                })
-    out = pd.DataFrame(rows)
-    return out.sort_values(["org_code", "indicator"]).reset_index(drop=True) if not out.empty else out

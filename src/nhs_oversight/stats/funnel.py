@@ -17,14 +17,19 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import OptionError
+from nhs_oversight.stats.funnel_dispersion import dispersion
+from nhs_oversight.stats.funnel_limits import (
+    LIMIT_COLUMNS,
+    SCALES,
+    Z95,
+    Z998,
+    Kind,
+    Scale,
+    adjusted_limits,
+    limits_grid,
+    unadjusted_limits,
+)
 
-Z95 = 1.959964
-Z998 = 3.090232
-#: Two-sided tail probabilities of the four funnel lines: 99.8 % low, 95 % low, 95 % high, 99.8 % high.
-TAILS = (0.001, 0.025, 0.975, 0.999)
-LIMIT_COLUMNS = ("lcl998", "lcl95", "ucl95", "ucl998")
-
-Kind = Literal["proportion", "ratio"]
 Overdispersion = Literal["none", "multiplicative", "additive"]
 LimitMethod = Literal["exact", "normal", "funnelplotr"]
 
@@ -35,160 +40,6 @@ BANDS = {
     2: "beyond 99.8% (high)",
     -2: "beyond 99.8% (low)",
 }
-
-
-# --------------------------------------------------------------------------- limits without OD
-
-
-def exact_binomial_limit(n: np.ndarray, theta0: float, p: float) -> np.ndarray:
-    """Interpolated binomial quantile, as a proportion (may be negative: clamp before display).
-
-    ``r`` is the smallest count with ``F(r) >= p``; the limit is ``(r - alpha) / n`` with
-    ``alpha = (F(r) - p) / (F(r) - F(r - 1))``.
-    """
-    from scipy import stats
-
-    n = np.rint(np.asarray(n, dtype=float))
-    r = stats.binom.ppf(p, n, theta0)
-    f_r = stats.binom.cdf(r, n, theta0)
-    f_r1 = stats.binom.cdf(r - 1, n, theta0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = (f_r - p) / (f_r - f_r1)
-        return (r - alpha) / n
-
-
-def exact_poisson_limit(expected: np.ndarray, theta0: float, p: float) -> np.ndarray:
-    """Interpolated Poisson quantile for a standardised ratio with expected count ``E``."""
-    from scipy import stats
-
-    e = np.asarray(expected, dtype=float)
-    mu = e * theta0
-    r = stats.poisson.ppf(p, mu)
-    f_r = stats.poisson.cdf(r, mu)
-    f_r1 = stats.poisson.cdf(r - 1, mu)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = (f_r - p) / (f_r - f_r1)
-        return (r - alpha) / e
-
-
-def chisq_poisson_limit(expected: np.ndarray, theta0: float, p: float) -> np.ndarray:
-    """FunnelPlotR's unadjusted ratio limits (Garwood chi-square interval evaluated at O = E)."""
-    from scipy import stats
-
-    e = np.asarray(expected, dtype=float)
-    if p < 0.5:
-        return theta0 * stats.chi2.ppf(p, 2 * e) / (2 * e)
-    return theta0 * stats.chi2.ppf(p, 2 * (e + 1)) / (2 * e)
-
-
-def _z_of(p: float) -> float:
-    return {0.001: -Z998, 0.025: -Z95, 0.975: Z95, 0.999: Z998}[p]
-
-
-# --------------------------------------------------------------------------- scales
-
-
-@dataclass(frozen=True)
-class Scale:
-    """A scale on which units are approximately normal with a known null standard error."""
-
-    name: str
-
-    def y(self, value: np.ndarray) -> np.ndarray:
-        v = np.asarray(value, dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if self.name == "arcsine":
-                return np.arcsin(np.sqrt(np.clip(v, 0, 1)))
-            if self.name == "log":
-                return np.log(v)
-            if self.name == "sqrt":
-                return np.sqrt(v)
-        return v
-
-    def target(self, theta0: float) -> float:
-        return float(self.y(np.array([theta0]))[0])
-
-    def se(self, precision: np.ndarray, theta0: float, kind: Kind) -> np.ndarray:
-        """Null standard error at the target for denominator (or expected count) ``precision``."""
-        m = np.asarray(precision, dtype=float)
-        with np.errstate(divide="ignore"):
-            if self.name == "arcsine":
-                return 1 / (2 * np.sqrt(m))
-            if self.name == "log":
-                return 1 / np.sqrt(m)
-            if self.name == "sqrt":
-                return 1 / (2 * np.sqrt(m))
-            if kind == "proportion":
-                return np.sqrt(theta0 * (1 - theta0) / m)
-            return np.sqrt(theta0 / m)
-
-    def back(self, t0: float, half_width: np.ndarray, sign: int, kind: Kind) -> np.ndarray:
-        """Back-transform ``t0 + sign * half_width`` to the value scale, with sensible clamps."""
-        lim = t0 + sign * np.asarray(half_width, dtype=float)
-        if self.name == "arcsine":
-            out = np.sin(np.clip(lim, 0, np.pi / 2)) ** 2
-            return out
-        if self.name == "log":
-            return np.exp(lim)
-        if self.name == "sqrt":
-            return np.clip(lim, 0, None) ** 2
-        out = np.clip(lim, 0, None)
-        return np.clip(out, 0, 1) if kind == "proportion" else out
-
-
-SCALES = ("arcsine", "log", "sqrt", "raw")
-
-
-# --------------------------------------------------------------------------- over-dispersion
-
-
-def winsorise(z: np.ndarray, trim: float = 0.1) -> np.ndarray:
-    """Replace z-scores below the ``trim`` quantile (and above ``1 - trim``) by those quantiles."""
-    z = np.asarray(z, dtype=float)
-    lo, hi = np.quantile(z, [trim, 1 - trim])
-    return np.clip(z, lo, hi)
-
-
-def truncation_mask(z: np.ndarray, trim: float = 0.1) -> np.ndarray:
-    """Units kept by NHS Digital's SHMI truncation (drop the bottom and top ``trim`` of z)."""
-    from scipy.stats import rankdata
-
-    z = np.asarray(z, dtype=float)
-    k = round(1 / trim)
-    sp = np.floor(rankdata(z) * k / (len(z) + 1))
-    return (sp > 0) & (sp < k - 1)
-
-
-def dispersion(
-    z: np.ndarray, se: np.ndarray, robust: str = "winsorise", trim: float = 0.1
-) -> tuple[float, float, int]:
-    """Dispersion ratio phi and between-unit variance tau^2 (DerSimonian-Laird).
-
-    Returns
-    -------
-    (phi, tau2, I) where I is the number of units used.
-    """
-    z = np.asarray(z, dtype=float)
-    se = np.asarray(se, dtype=float)
-    if robust == "winsorise":
-        zw, s = winsorise(z, trim), se
-    elif robust == "truncate":
-        keep = truncation_mask(z, trim)
-        zw, s = z[keep], se[keep]
-    elif robust == "none":
-        zw, s = z, se
-    else:
-        raise OptionError(f"unknown robust method {robust!r}; choose winsorise, truncate or none")
-    i = len(zw)
-    if i < 2:
-        return float("nan"), 0.0, i
-    phi = float(np.mean(zw**2))
-    w = 1 / s**2
-    if i * phi < i - 1:
-        tau2 = 0.0
-    else:
-        tau2 = max(0.0, (i * phi - (i - 1)) / (w.sum() - (w**2).sum() / w.sum()))
-    return phi, float(tau2), i
 
 
 # --------------------------------------------------------------------------- classification
@@ -254,54 +105,6 @@ class FunnelResult:
         return out.reindex(out["z_adjusted"].abs().sort_values(ascending=False).index)
 
 
-def _unadjusted(kind: Kind, method: str, precision: np.ndarray, theta0: float) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    for col, p in zip(LIMIT_COLUMNS, TAILS, strict=True):
-        if method == "exact":
-            lim = (exact_binomial_limit(precision, theta0, p) if kind == "proportion"
-                   else exact_poisson_limit(precision, theta0, p))
-        elif method == "normal":
-            s = Scale("raw").se(precision, theta0, kind)
-            lim = theta0 + _z_of(p) * s
-        elif method == "funnelplotr":
-            if kind == "proportion":
-                sc = Scale("arcsine")
-                lim = sc.back(sc.target(theta0), abs(_z_of(p)) * sc.se(precision, theta0, kind),
-                              1 if p > 0.5 else -1, kind)
-            else:
-                lim = chisq_poisson_limit(precision, theta0, p)
-        else:
-            raise OptionError(f"unknown limit method {method!r}; choose exact, normal or funnelplotr")
-        lim = np.clip(lim, 0, None)
-        out[col] = np.clip(lim, 0, 1) if kind == "proportion" else lim
-    return out
-
-
-def _adjusted(
-    scale: Scale, kind: Kind, overdispersion: str, precision: np.ndarray, theta0: float,
-    phi: float, tau2: float,
-) -> dict[str, np.ndarray]:
-    t0 = scale.target(theta0)
-    s = scale.se(precision, theta0, kind)
-    out = {}
-    for col, p in zip(LIMIT_COLUMNS, TAILS, strict=True):
-        z = _z_of(p)
-        if overdispersion == "multiplicative":
-            half = abs(z) * np.sqrt(phi) * s
-        else:
-            half = abs(z) * np.sqrt(s**2 + tau2)
-        out[col] = scale.back(t0, half, 1 if z > 0 else -1, kind)
-    return out
-
-
-def _grid(precision: np.ndarray, kind: Kind, points: int = 200) -> np.ndarray:
-    lo = max(min(precision.min() * 0.5, precision.min() - 1), 1.0 if kind == "proportion" else 0.5)
-    hi = precision.max() * 1.1
-    grid = np.geomspace(lo, hi, points)
-    grid = np.union1d(grid, precision)
-    return np.unique(np.rint(grid)) if kind == "proportion" else grid
-
-
 def funnel(
     numerator: Any,
     denominator: Any = None,
@@ -344,8 +147,55 @@ def funnel(
     --------
     >>> r = funnel([12, 30, 45], [100, 250, 300], overdispersion="none")
     >>> round(r.meta["target"], 4), list(r.points["band"])
-    (0.1345, ['inside 95%', 'inside 95%', 'inside 95%'])
+    (0.1338, ['inside 95%', 'inside 95%', 'inside 95%'])
     """
+    kind, o, m, lab, excluded = _usable_units(numerator, denominator, expected, labels, shmi_rounding)
+    if overdispersion not in ("none", "multiplicative", "additive"):
+        raise OptionError(f"unknown over-dispersion {overdispersion!r}; choose none, multiplicative or additive")
+    theta0 = _target(kind, o, m, target)
+    value = o / m
+    sc = _scale(kind, overdispersion, scale)
+    t0 = sc.target(theta0)
+    y = sc.y(value)
+    s = sc.se(m, theta0, kind)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (y - t0) / s
+    finite = np.isfinite(z)
+    phi, tau2, used = dispersion(z[finite], s[finite], robust, trim)
+    applied = _applied(overdispersion, phi, tau2)
+    z_adj = _adjusted_z(z, y, t0, s, overdispersion if applied else "none", phi, tau2)
+
+    def limits_at(precision: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        un = unadjusted_limits(kind, limits, precision, theta0)
+        adj = adjusted_limits(sc, kind, overdispersion, precision, theta0, phi, tau2) if applied else un
+        return un, adj
+
+    points = _points(kind, lab, o, m, value, theta0, z, z_adj, *limits_at(m))
+    grid = limits_grid(m, kind, grid_points)
+    un_grid, adj_grid = limits_at(grid)
+    table = pd.DataFrame({"precision": grid, **{c: adj_grid[c] for c in LIMIT_COLUMNS},
+                          **{f"{c}_unadjusted": un_grid[c] for c in LIMIT_COLUMNS}})
+    meta = {
+        "kind": kind, "target": theta0, "limits": limits, "overdispersion": overdispersion, "applied": applied,
+        "scale": sc.name, "robust": robust, "trim": trim, "units": len(o), "units_used_for_dispersion": used,
+        "phi": phi, "tau2": tau2, "excluded": excluded, "z95": Z95, "z998": Z998,
+        "method": _describe(kind, limits, overdispersion, applied, sc.name, robust, trim),
+    }
+    return FunnelResult(points=points, limits=table, phi=phi, tau2=tau2, meta=meta)
+
+
+def _adjusted_z(z: np.ndarray, y: np.ndarray, t0: float, s: np.ndarray, applied: str, phi: float, tau2: float) -> np.ndarray:
+    """z-scores after the over-dispersion applied: divided by sqrt(phi), or with tau^2 in the variance."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if applied == "multiplicative":
+            return z / np.sqrt(phi)
+        if applied == "additive":
+            return (y - t0) / np.sqrt(s**2 + tau2)
+        return z.copy()
+
+
+def _usable_units(numerator: Any, denominator: Any, expected: Any, labels: Any, shmi_rounding: bool):
+    """The kind of funnel and the units it can show (counts, denominators, labels), and the labels left out."""
     if (denominator is None) == (expected is None):
         raise OptionError("give a denominator (proportions) or expected counts (ratios), not both")
     kind: Kind = "proportion" if denominator is not None else "ratio"
@@ -364,9 +214,11 @@ def funnel(
     o, m, lab = o_all[usable], m_all[usable], lab_all[usable]
     if len(o) < 2:
         raise OptionError("a funnel plot needs at least two units with a usable numerator and denominator")
-    if overdispersion not in ("none", "multiplicative", "additive"):
-        raise OptionError(f"unknown over-dispersion {overdispersion!r}; choose none, multiplicative or additive")
+    return kind, o, m, lab, excluded
 
+
+def _target(kind: Kind, o: np.ndarray, m: np.ndarray, target: float | None) -> float:
+    """The target: as given, else the pooled proportion (or 1 for ratios); a proportion inside (0, 1)."""
     if target is None:
         theta0 = float(o.sum() / m.sum()) if kind == "proportion" else 1.0
     else:
@@ -375,46 +227,33 @@ def funnel(
         raise OptionError(f"every unit has {'no' if theta0 == 0 else 'only'} events: there is nothing to compare")
     if kind == "proportion" and not 0 < theta0 < 1:
         raise OptionError(f"target proportion must be between 0 and 1, not {theta0}")
-    value = o / m
+    return theta0
 
+
+def _scale(kind: Kind, overdispersion: str, scale: str | None) -> Scale:
+    """The scale of the model: raw for phi; for tau^2 the one asked for, by default arcsine or log."""
     if overdispersion == "multiplicative":
-        sc = Scale("raw")
-    else:
-        name = scale or ("arcsine" if kind == "proportion" else "log")
-        if name not in SCALES or (kind == "proportion" and name in ("log", "sqrt")):
-            raise OptionError(f"scale {name!r} does not suit {kind}s")
-        sc = Scale(name)
-    t0 = sc.target(theta0)
-    y = sc.y(value)
-    s = sc.se(m, theta0, kind)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = (y - t0) / s
-    finite = np.isfinite(z)
-    phi, tau2, used = dispersion(z[finite], s[finite], robust, trim)
+        return Scale("raw")
+    name = scale or ("arcsine" if kind == "proportion" else "log")
+    if name not in SCALES or (kind == "proportion" and name in ("log", "sqrt")):
+        raise OptionError(f"scale {name!r} does not suit {kind}s")
+    return Scale(name)
+
+
+def _applied(overdispersion: str, phi: float, tau2: float) -> bool:
+    """Over-dispersion is applied only when found: phi above 1, or tau^2 above 0."""
     if overdispersion == "multiplicative":
-        applied = bool(phi > 1)
-    elif overdispersion == "additive":
-        applied = bool(tau2 > 0)
-    else:
-        applied = False
+        return bool(phi > 1)
+    if overdispersion == "additive":
+        return bool(tau2 > 0)
+    return False
 
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if applied and overdispersion == "multiplicative":
-            z_adj = z / np.sqrt(phi)
-        elif applied:
-            z_adj = (y - t0) / np.sqrt(s**2 + tau2)
-        else:
-            z_adj = z.copy()
 
-    def limits_at(precision: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        un = _unadjusted(kind, limits, precision, theta0)
-        adj = _adjusted(sc, kind, overdispersion, precision, theta0, phi, tau2) if applied else un
-        return un, adj
-
-    un_pts, adj_pts = limits_at(m)
-    bands = band_codes(value, adj_pts["lcl95"], adj_pts["ucl95"], adj_pts["lcl998"], adj_pts["ucl998"])
+def _points(kind: Kind, lab, o, m, value, theta0, z, z_adj, un_pts, adj_pts) -> pd.DataFrame:
+    """One row per unit: value, z-scores, its limits, band, outlier flags, p- and q-values."""
     from scipy.stats import norm
 
+    bands = band_codes(value, adj_pts["lcl95"], adj_pts["ucl95"], adj_pts["lcl998"], adj_pts["ucl998"])
     p_value = 2 * norm.sf(np.abs(z_adj))
     points = pd.DataFrame({
         "label": lab,
@@ -433,32 +272,7 @@ def funnel(
         "p_value": p_value,
         "q_value": benjamini_hochberg(p_value),
     })
-    if kind == "ratio":
-        points = points.rename(columns={"denominator": "expected"})
-
-    grid = _grid(m, kind, grid_points)
-    un_grid, adj_grid = limits_at(grid)
-    table = pd.DataFrame({"precision": grid, **{c: adj_grid[c] for c in LIMIT_COLUMNS},
-                          **{f"{c}_unadjusted": un_grid[c] for c in LIMIT_COLUMNS}})
-    meta = {
-        "kind": kind,
-        "target": theta0,
-        "limits": limits,
-        "overdispersion": overdispersion,
-        "applied": applied,
-        "scale": sc.name,
-        "robust": robust,
-        "trim": trim,
-        "units": len(o),
-        "units_used_for_dispersion": used,
-        "phi": phi,
-        "tau2": tau2,
-        "excluded": excluded,
-        "z95": Z95,
-        "z998": Z998,
-        "method": _describe(kind, limits, overdispersion, applied, sc.name, robust, trim),
-    }
-    return FunnelResult(points=points, limits=table, phi=phi, tau2=tau2, meta=meta)
+    return points.rename(columns={"denominator": "expected"}) if kind == "ratio" else points
 
 
 def _describe(kind: str, limits: str, od: str, applied: bool, scale: str, robust: str, trim: float) -> str:

@@ -49,18 +49,7 @@ def simulate(
     keep_draws : keep every draw in ``Uncertainty.replicates``.
     """
     labels = labels or Labels()
-    if not 1 <= int(draws) <= MAX_DRAWS:
-        raise OptionError(f"draws must be between 1 and {MAX_DRAWS:,}, got {draws}")
-    draws = int(draws)
-    has_counts = counts is not None and len(counts) > 0
-    chosen = ("sampling" if has_counts else "bootstrap") if method == "auto" else method
-    if chosen not in METHODS:
-        raise OptionError(f"unknown method {method!r}; choose auto, {', '.join(METHODS)}")
-    if chosen == "sampling" and not has_counts:
-        raise OptionError("the sampling method needs counts (numerator and denominator) for at least one metric")
-    if assessment.framework.average.of != "metrics":
-        raise OptionError("uncertainty is defined for an average of metric scores; this framework averages domain scores")
-
+    draws, chosen = _checked_choice(assessment, draws, method, counts)
     rng = np.random.default_rng(seed)
     summary = assessment.summary
     if chosen == "bootstrap":
@@ -86,6 +75,21 @@ def simulate(
     )
     meta = _meta(assessment, chosen, method, draws, seed, labels, reps.segment, table)
     return Uncertainty(assessment=assessment, table=table, meta=meta, replicates=reps if keep_draws else None)
+
+
+def _checked_choice(assessment: Assessment, draws: int, method: str, counts: pd.DataFrame | None) -> tuple[int, str]:
+    """The number of draws and the method to use (``auto`` picks sampling when counts are given)."""
+    if not 1 <= int(draws) <= MAX_DRAWS:
+        raise OptionError(f"draws must be between 1 and {MAX_DRAWS:,}, got {draws}")
+    has_counts = counts is not None and len(counts) > 0
+    chosen = ("sampling" if has_counts else "bootstrap") if method == "auto" else method
+    if chosen not in METHODS:
+        raise OptionError(f"unknown method {method!r}; choose auto, {', '.join(METHODS)}")
+    if chosen == "sampling" and not has_counts:
+        raise OptionError("the sampling method needs counts (numerator and denominator) for at least one metric")
+    if assessment.framework.average.of != "metrics":
+        raise OptionError("uncertainty is defined for an average of metric scores; this framework averages domain scores")
+    return int(draws), chosen
 
 
 def _meta(assessment: Assessment, chosen: str, asked: str, draws: int, seed: int, labels: Labels, segment: np.ndarray, table: pd.DataFrame) -> dict:

@@ -19,10 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nhs_oversight.render import html
 from nhs_oversight.render.output import to_jsonable
-from nhs_oversight.web import downloads, openapi, places, views
+from nhs_oversight.render.pages import path as page_path
+from nhs_oversight.web import downloads, method_views, openapi, places, views
 from nhs_oversight.web.cache import PageCache
 from nhs_oversight.web.errors import BadRequest, NotFound, public_message, request_words
 from nhs_oversight.web.hosts import AllowedHosts
+from nhs_oversight.web.links import AppLinks
 from nhs_oversight.web.query import MAX_SEARCH, LeagueQuery, check_names, output_format, single
 from nhs_oversight.web.redirects import TrailingSlash
 from nhs_oversight.web.security import SecurityHeaders
@@ -67,7 +69,7 @@ def error_page(site: Site, request: Request, status: int, message: str) -> Respo
         return json_response({"error": {"status": status, "message": message}}, status)
     page = {"page": "error", "title": ERROR_HEADINGS.get(status, "Error"), "anchor": "error",
             "heading": ERROR_HEADINGS.get(status, "Error"), "message": message, "meta": views.meta(site)}
-    return html_response(html.render_page(page, status=status, json_url=None), status)
+    return html_response(html.render_page(page, AppLinks(), status=status, json_url=None), status)
 
 
 def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: Iterable[str] | None = None,
@@ -79,90 +81,111 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     """
     app = FastAPI(title="NHS Oversight Framework", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.site = site
+    _pages(app, site)
+    _search_docs_and_static(app, site)
+    _error_pages(app, site)
+    inner: Any = TrailingSlash(PageCache(app, max_bytes=cache_bytes), app.router.routes, base_url)
+    if allowed_hosts is not None:
+        async def wrong_host(scope: dict, receive: Any, send: Any) -> None:
+            await error_page(site, Request(scope), 400, "This server does not answer to that host name.")(scope, receive, send)
 
-    def page(path: str, params: tuple[str, ...] = ()) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
-        """Register a page at ``path`` and ``/api{path}``: the view builds data, then HTML or JSON."""
+        inner = AllowedHosts(inner, allowed_hosts, wrong_host)
+    return SecurityHeaders(inner)
 
-        def register(view: Callable[..., dict]) -> Callable[..., dict]:
-            def endpoint(request: Request) -> Response:
-                query = _params(request)
-                fmt = output_format(query)
-                if request.url.path.startswith("/api"):
-                    if fmt != "json" and single(query, "format"):
-                        raise BadRequest("pages under /api/ are JSON only; leave out format or give format=json")
-                    fmt = "json"
-                data = view(request, query)
-                if fmt == "json":
-                    return json_response(data)
-                partial = request.state.partial if hasattr(request.state, "partial") else None
-                figs = {} if partial else html.figures(data, **getattr(request.state, "figure_args", {}))
-                api = "/api" + (request.url.path if request.url.path != "/" else "/")
-                text = html.render_page(data, figs=figs, partial=partial, json_url=api + (("?" + request.url.query) if request.url.query else ""))
-                return html_response(text)
 
-            for p in (path, "/api" + (path if path != "/" else "")):
-                app.add_api_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
-            if downloads.page_kind(path) in downloads.TABLES:
-                base = "/download" + (path if path != "/" else "/overview")
-                for fmt in downloads.FORMATS:
-                    app.add_api_route(f"{base}/{{table}}.{fmt}", download(view, fmt), methods=["GET", "HEAD"], include_in_schema=False)
-            return view
+def _page(app: FastAPI, name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+    """Register a page of :data:`~nhs_oversight.render.pages.PAGES` at its path and ``/api{path}``:
+    the view builds data, then HTML or JSON; its tables are downloads under ``/download{path}``."""
+    path = page_path(name)
 
-        return register
-
-    def download(view: Callable[..., dict], fmt: str) -> Callable[[Request], Response]:
-        """One table of a page as CSV or JSON: the page's own data, cut to that table."""
-
+    def register(view: Callable[..., dict]) -> Callable[..., dict]:
         def endpoint(request: Request) -> Response:
             query = _params(request)
-            if "format" in query:
-                raise BadRequest("a download's format is its suffix (.csv or .json); leave out format")
+            fmt = output_format(query)
+            if request.url.path.startswith("/api"):
+                if fmt != "json" and single(query, "format"):
+                    raise BadRequest("pages under /api/ are JSON only; leave out format or give format=json")
+                fmt = "json"
             data = view(request, query)
-            name = request.path_params["table"]
-            columns, rows = downloads.table_of(data, name)
-            headers = {"cache-control": "no-cache",
-                       "content-disposition": f'attachment; filename="{downloads.filename(data, name, fmt)}"'}
-            if fmt == "csv":
-                return Response(downloads.to_csv(columns, rows).encode("utf-8"), media_type=downloads.FORMATS[fmt], headers=headers)
-            response = json_response(downloads.to_json(data, name, columns, rows))
-            response.headers.update(headers)
-            return response
+            if fmt == "json":
+                return json_response(data)
+            partial = request.state.partial if hasattr(request.state, "partial") else None
+            figs = {} if partial else html.figures(data, **getattr(request.state, "figure_args", {}))
+            api = "/api" + (request.url.path if request.url.path != "/" else "/")
+            text = html.render_page(data, AppLinks(), figs=figs, partial=partial, json_url=api + (("?" + request.url.query) if request.url.query else ""))
+            return html_response(text)
 
-        return endpoint
+        for p in (path, "/api" + (path if path != "/" else "")):
+            app.add_api_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
+        if downloads.page_kind(path) in downloads.TABLES:
+            base = "/download" + (path if path != "/" else "/overview")
+            for fmt in downloads.FORMATS:
+                app.add_api_route(f"{base}/{{table}}.{fmt}", _download(view, fmt), methods=["GET", "HEAD"], include_in_schema=False)
+        return view
 
-    @page("/")
+    return register
+
+
+def _download(view: Callable[..., dict], fmt: str) -> Callable[[Request], Response]:
+    """One table of a page as CSV or JSON: the page's own data, cut to that table."""
+
+    def endpoint(request: Request) -> Response:
+        query = _params(request)
+        if "format" in query:
+            raise BadRequest("a download's format is its suffix (.csv or .json); leave out format")
+        data = view(request, query)
+        name = request.path_params["table"]
+        columns, rows = downloads.table_of(data, name)
+        headers = {"cache-control": "no-cache",
+                   "content-disposition": f'attachment; filename="{downloads.filename(data, name, fmt)}"'}
+        if fmt == "csv":
+            return Response(downloads.to_csv(columns, rows).encode("utf-8"), media_type=downloads.FORMATS[fmt], headers=headers)
+        response = json_response(downloads.to_json(data, name, columns, rows))
+        response.headers.update(headers)
+        return response
+
+    return endpoint
+
+
+def _pages(app: FastAPI, site: Site) -> None:
+    """Each page's view: check the query, then build the page's data from the site."""
+
+    def page(name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+        return _page(app, name)
+
+    @page("overview")
     def overview(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.overview(site)
 
-    @page("/league")
+    @page("league")
     def league(request: Request, query: dict) -> dict:
         q = LeagueQuery.parse(query, site.regions, site.types, site.icbs)
         if request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true":
             request.state.partial = "partials/league_results.html"
         return views.league(site, q)
 
-    @page("/trust/{code}")
+    @page("trust")
     def trust(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.trust(site, request.path_params["code"])
 
-    @page("/region/{name}")
+    @page("region")
     def region(request: Request, query: dict) -> dict:
         check_names(query, ())
         return places.region(site, request.path_params["name"])
 
-    @page("/icb/{code}")
+    @page("icb")
     def icb(request: Request, query: dict) -> dict:
         check_names(query, ())
         return places.icb(site, request.path_params["code"])
 
-    @page("/metrics")
+    @page("metrics")
     def metrics(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.metrics_index(site)
 
-    @page("/metric/{metric_id}")
+    @page("metric")
     def metric(request: Request, query: dict) -> dict:
         check_names(query, ())
         data = views.metric(site, request.path_params["metric_id"])
@@ -170,24 +193,28 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
         request.state.figure_args = {"funnel": funnel}
         return data
 
-    @page("/compare")
+    @page("compare")
     def compare(request: Request, query: dict) -> dict:
         check_names(query, ("b",))
         choices = site.comparison_choices()
         choice = single(query, "b") or next(iter(choices), "")
         if choice and choice not in choices:
             raise BadRequest(f"b must be one of {', '.join(choices)}")
-        return views.comparison(site, choice)
+        return method_views.comparison(site, choice)
 
-    @page("/method")
+    @page("method")
     def method(request: Request, query: dict) -> dict:
         check_names(query, ())
-        return views.method(site)
+        return method_views.method(site)
 
-    @page("/briefing")
+    @page("briefing")
     def briefing(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.briefing(site)
+
+
+def _search_docs_and_static(app: FastAPI, site: Site) -> None:
+    """The search box's redirect, the API schema and its page, and the static files."""
 
     @app.get("/search", include_in_schema=False)
     def search(request: Request) -> Response:
@@ -211,8 +238,8 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> Response:
         check_names(_params(request), ())
-        data = views.api_docs(site, openapi.endpoints(api_schema()))
-        return html_response(html.render_page(data, json_url="/openapi.json"))
+        data = method_views.api_docs(site, openapi.endpoints(api_schema()))
+        return html_response(html.render_page(data, AppLinks(), json_url="/openapi.json"))
 
     static = assets()
 
@@ -222,6 +249,10 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
         if found is None:
             raise NotFound("There is no such file.")
         return Response(found[0], media_type=found[1], headers={"cache-control": "public, max-age=3600"})
+
+
+def _error_pages(app: FastAPI, site: Site) -> None:
+    """Every error as the error page (or JSON), never a traceback."""
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
@@ -240,11 +271,3 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     def server_error(request: Request, exc: Exception) -> Response:
         log.error("error serving %s", request.url.path, exc_info=exc)
         return error_page(site, request, 500, "The page could not be produced. The error has been logged on the server.")
-
-    inner: Any = TrailingSlash(PageCache(app, max_bytes=cache_bytes), app.router.routes, base_url)
-    if allowed_hosts is not None:
-        async def wrong_host(scope: dict, receive: Any, send: Any) -> None:
-            await error_page(site, Request(scope), 400, "This server does not answer to that host name.")(scope, receive, send)
-
-        inner = AllowedHosts(inner, allowed_hosts, wrong_host)
-    return SecurityHeaders(inner)

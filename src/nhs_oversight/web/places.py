@@ -14,8 +14,8 @@ import pandas as pd
 
 from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.render.output import dataframe_records, to_jsonable
-from nhs_oversight.web import views
 from nhs_oversight.web.errors import NotFound
+from nhs_oversight.web.page_data import meta
 from nhs_oversight.web.site import Site
 
 #: Columns of the trust list on a place page, in order.
@@ -44,7 +44,7 @@ def _mix(site: Site, trusts: pd.DataFrame) -> dict[str, Any]:
 
 
 def _page(site: Site, page: str, title: str, anchor: str, **data: Any) -> dict[str, Any]:
-    return {"page": page, "title": title, "anchor": anchor, "meta": views.meta(site), **data}
+    return {"page": page, "title": title, "anchor": anchor, "meta": meta(site), **data}
 
 
 def regions_in(site: Site) -> list[str]:

@@ -13,8 +13,9 @@ import pandas as pd
 from nhs_oversight.engine.groupings import GROUPINGS
 from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.render.output import dataframe_records, to_jsonable
-from nhs_oversight.web.extras import Unavailable
 from nhs_oversight.web.league import LeagueIndex, once_per_site
+from nhs_oversight.web.page_data import meta, section, table, unavailable
+from nhs_oversight.web.page_data import page as _page
 from nhs_oversight.web.query import SORTS, LeagueQuery
 from nhs_oversight.web.site import Site
 
@@ -24,49 +25,6 @@ LEAGUE_COLUMNS = [
     "recovery_support", "final_segment", "rank", "rank_of",
 ]
 UNCERTAINTY_COLUMNS = ["p_same", "label", "rank_low", "rank_high"]
-
-
-def unavailable(x: Any) -> bool:
-    return isinstance(x, Unavailable)
-
-
-def section(x: Any, build) -> dict[str, Any]:
-    """``{"available": False, "reason": ...}`` or ``{"available": True, **build(x)}``."""
-    if unavailable(x):
-        return x.to_dict()
-    return {"available": True, **build(x)}
-
-
-def table(df: pd.DataFrame) -> dict[str, Any]:
-    """A DataFrame as ``{"columns": [...], "rows": [[...], ...]}`` (for results of any shape)."""
-    df = df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df
-    return {"columns": [str(c) for c in df.columns], "rows": [to_jsonable(list(r)) for r in df.itertuples(index=False, name=None)]}
-
-
-# -- shared ------------------------------------------------------------------------------------
-def meta(site: Site) -> dict[str, Any]:
-    """What every page states: source files, period, method version, dataset label."""
-    a = site.assessment
-    prov = to_jsonable(a.provenance())
-    prov["source_names"] = [p.replace("\\", "/").rsplit("/", 1)[-1] for p in prov["source_files"]]
-    fw = a.framework
-    return {
-        "dataset": a.label,
-        "synthetic": (a.label or "").upper() == "SYNTHETIC",
-        "provisional": fw.is_provisional,
-        "provisional_rules": list(fw.provisional),
-        "framework": fw.id,
-        "framework_name": fw.name,
-        "period": a.period,
-        "previous_period": site.previous.period if site.previous is not None else None,
-        "provenance": prov,
-        "trust_types": {t.id: t.label for t in fw.trust_types},
-        "domains": {d.id: d.name for d in fw.domains},
-    }
-
-
-def _page(site: Site, page: str, title: str, anchor: str | None = None, **data: Any) -> dict[str, Any]:
-    return {"page": page, "title": title, "anchor": anchor or page, "meta": meta(site), **data}
 
 
 def share_text(count: int, total: int) -> str:
@@ -322,59 +280,7 @@ def _funnel_dict(f: Any) -> dict[str, Any]:
     }
 
 
-# -- comparison, method, briefing --------------------------------------------------------------
-COMPARE_COLUMNS = ["org_code", "org_name", "trust_type", "segment_a", "segment_b", "change", "average_a", "average_b",
-                   "rank_a", "rank_b", "reason", "final_segment_a", "final_segment_b"]
-
-
-def comparison(site: Site, choice: str) -> dict[str, Any]:
-    choices = site.comparison_choices()
-
-    def build(c: Any) -> dict[str, Any]:
-        prov = to_jsonable(c.provenance())
-        moves = c.who_moves
-        return {
-            "a": prov["a"], "b": prov["b"],
-            "provisional": bool(prov.get("provisional")),
-            "counts": prov.get("counts", {}),
-            "notes": prov.get("notes", []),
-            "switches": prov.get("switches", {}),
-            "transition": table(c.transition),
-            "who_moves": dataframe_records(moves[[x for x in COMPARE_COLUMNS if x in moves.columns]]),
-        }
-
-    result = site.comparison(choice) if choice else Unavailable("No other method is available to compare with.")
-    return _page(site, "compare", "Method comparison", choice=choice, choices=choices,
-                 framework_b=choices.get(choice), result=section(result, build))
-
-
-def method(site: Site) -> dict[str, Any]:
-    a = site.assessment
-    fw = a.framework
-    seg = fw.segmentation
-    rules = [
-        ("Segmentation", f"{seg.method} ({seg.population} population, {seg.score} average scores); a trust on a cut point is in the better segment. {seg.evidence}".strip()),
-    ]
-    if fw.financial_override is not None:
-        o = fw.financial_override
-        rules.append(("Financial override", f"a trust with the {o.flag} flag in segment {' or '.join(map(str, o.segments))} is placed in segment {o.cap}. {o.evidence}".strip()))
-    if fw.recovery_support is not None:
-        r = fw.recovery_support
-        rules.append(("Recovery Support Programme", f"a trust in the programme is in segment {r.segment}. {r.evidence}".strip()))
-    lt = fw.league_table
-    rules.append(("League table", f"ranked within {lt.within.replace('_', ' ')} by {', then '.join(o.replace('_', ' ') for o in lt.order)}; ties share the best rank. {lt.evidence}".strip()))
-    cut = [{"scale": k, **v} for k, v in to_jsonable(a.provenance()["cutpoints"]).items()]
-    from nhs_oversight.render.evidence import glossary
-
-    return _page(site, "method", "Method and sources",
-                 rules=[{"name": n, "text": t} for n, t in rules],
-                 evidence_codes=glossary(),
-                 cutpoints=cut,
-                 warnings=list(a.warnings),
-                 notes=list(a.inputs.notes),
-                 metrics=[metric_definition(site, m) for m in site.metric_ids])
-
-
+# -- cover, briefing ----------------------------------------------------------------------------
 def cover(site: Site, overview_page: dict[str, Any], trusts: list[str]) -> dict[str, Any]:
     """The report's cover: title, quarter, the month the data run to, and the overview's headline figures."""
     from nhs_oversight.frameworks.periods import Quarter
@@ -387,11 +293,6 @@ def cover(site: Site, overview_page: dict[str, Any], trusts: list[str]) -> dict[
     return _page(site, "cover", f"NHS Oversight Framework: {period or 'period not stated'}", anchor="cover",
                  period=period, data_to=data_to, national=overview_page["national"],
                  segment4_headline=overview_page["segment4_headline"], trusts=trusts)
-
-
-def api_docs(site: Site, endpoints: list[dict[str, Any]]) -> dict[str, Any]:
-    """The page listing the JSON twins and table downloads (from the OpenAPI schema)."""
-    return _page(site, "docs", "API and downloads", endpoints=endpoints)
 
 
 def briefing(site: Site) -> dict[str, Any]:

@@ -75,16 +75,7 @@ def run_spc(
     lim = xmr_limits(y, seg, options.fix_after, options.screen_outliers)
     s = seg.ids
     mean, lpl, upl = lim.mean[s], lim.lpl[s], lim.upl[s]
-
-    rtm = R.relative_to_mean(y, mean)
-    outside = R.outside_limits(y, lpl, upl)
-    close = R.beyond_two_sigma(y, lim.nlpl[s], lim.nupl[s], outside, options.rules == "mdc2023")
-    part_trend = part_of_window(R.trend_ends(y, seg, options.trend_length), seg, options.trend_length)
-    part_two3 = R.part_of_two_in_three(R.two_in_three(close, rtm, seg), close)
-    part_shift = part_of_window(R.shift_ends(rtm, seg, options.run_length), seg, options.run_length)
-    codes = R.special_cause_codes(y, rtm, outside, part_trend, part_two3, part_shift, seg)
-    no_var = lim.no_variation[s]
-    codes = np.where(no_var, R.COMMON, codes).astype(np.int8)
+    rtm, codes, no_var = _special_causes(y, seg, lim, options)
 
     direction = np.asarray(direction, dtype=int)
     ptype = point_type_codes(codes, direction)
@@ -109,3 +100,19 @@ def run_spc(
         variation_icon=variation_icon_codes(ptype[last], direction[last]),
         assurance=assurance_codes(np.asarray(target, dtype=float), lpl[last], upl[last], direction[last]),
     )
+
+
+def _special_causes(y: np.ndarray, seg: Segments, lim: Limits, options: SpcOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each point's side of the mean, the special-cause rule that flags it (by precedence), and
+    whether its period has no variation (then every point is common cause)."""
+    s = seg.ids
+    mean, lpl, upl = lim.mean[s], lim.lpl[s], lim.upl[s]
+    rtm = R.relative_to_mean(y, mean)
+    outside = R.outside_limits(y, lpl, upl)
+    close = R.beyond_two_sigma(y, lim.nlpl[s], lim.nupl[s], outside, options.rules == "mdc2023")
+    part_trend = part_of_window(R.trend_ends(y, seg, options.trend_length), seg, options.trend_length)
+    part_two3 = R.part_of_two_in_three(R.two_in_three(close, rtm, seg), close)
+    part_shift = part_of_window(R.shift_ends(rtm, seg, options.run_length), seg, options.run_length)
+    codes = R.special_cause_codes(y, rtm, outside, part_trend, part_two3, part_shift, seg)
+    no_var = lim.no_variation[s]
+    return rtm, np.where(no_var, R.COMMON, codes).astype(np.int8), no_var

@@ -139,19 +139,45 @@ def spc(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"month": range(1, 19), "y": [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]})
     >>> out = spc(df, date="month", value="y")
-    >>> round(out["upl"].iloc[0], 2), out["special_cause"].iloc[4]
+    >>> round(float(out["upl"].iloc[0]), 2), out["special_cause"].iloc[4]
     (4.6, 'Above UCL')
     """
     options = SpcOptions(rules, screen_outliers, fix_after, run_length, trend_length)
     default_direction = direction_code(improvement)
     keys = _group_list(group)
     needed = [*keys, date, value, *(c for c in (improvement_column, target_column) if c), *carry]
+    frame, y, warnings = _numeric_rows(data, keys, date, value, needed)
+    frame, y, gcode, dkey = _in_series_order(frame, y, keys, date)
+    same_series = _one_row_per_date(frame, gcode, dkey, keys, date)
+    new_series = ~same_series
+    series_first = np.flatnonzero(new_series)
+    series_last = np.r_[series_first[1:] - 1, len(y) - 1] if len(y) else series_first
+    new_rebase = _rebase_starts(rebase, frame, keys, date, dkey, series_first, series_last)
+    direction = _directions(frame, improvement_column, default_direction, same_series, date)
+    series_target = _series_targets(frame, target, target_column, keys, series_first, series_last)
+
+    res = run_spc(y, new_series, new_rebase, direction, series_target, options)
+    out = _result_table(frame, keys, date, value, carry, y, direction, series_target, res, options, new_series)
+    out.attrs["spc"] = {
+        "method": METHOD,
+        **options.as_dict(),
+        "group": keys,
+        "date": date,
+        "value": value,
+        "series": len(series_first),
+        "points": len(y),
+    }
+    out.attrs["warnings"] = warnings
+    return out
+
+
+def _numeric_rows(data: pd.DataFrame, keys: list[str], date: str, value: str, needed: list[str]):
+    """The columns needed, without rows whose value is missing (counted in a warning); values must be numbers."""
     absent = [c for c in needed if c not in data.columns]
     if absent:
         raise OptionError(f"no column {absent[0]!r} in the data (columns: {', '.join(map(str, data.columns))})")
     if value in keys or date in keys:
         raise OptionError("the value and date columns cannot also be group columns")
-
     try:
         y_all = pd.to_numeric(data[value], errors="raise").to_numpy(dtype=float)
     except (ValueError, TypeError) as exc:
@@ -163,20 +189,24 @@ def spc(
     frame = data[[*dict.fromkeys(needed)]]
     if not keep.all():
         frame = frame.loc[keep]
-    y = y_all[keep]
+    return frame, y_all[keep], warnings
 
+
+def _in_series_order(frame: pd.DataFrame, y: np.ndarray, keys: list[str], date: str):
+    """Rows sorted by series then date (left as they are when already so), with series codes and date keys."""
     gcode = _group_codes(frame, keys)
     dkey = _sort_key(frame[date])
     in_order = len(y) < 2 or bool(
         np.all((gcode[1:] > gcode[:-1]) | ((gcode[1:] == gcode[:-1]) & (dkey[1:] >= dkey[:-1])))
     )
     if in_order:
-        frame = frame.reset_index(drop=True)
-    else:
-        order = np.lexsort((dkey, gcode))
-        frame = frame.iloc[order].reset_index(drop=True)
-        y, gcode, dkey = y[order], gcode[order], dkey[order]
+        return frame.reset_index(drop=True), y, gcode, dkey
+    order = np.lexsort((dkey, gcode))
+    return frame.iloc[order].reset_index(drop=True), y[order], gcode[order], dkey[order]
 
+
+def _one_row_per_date(frame: pd.DataFrame, gcode: np.ndarray, dkey: np.ndarray, keys: list[str], date: str) -> np.ndarray:
+    """Whether each row continues the series of the row before; two rows for one date of a series is an error."""
     same_series = np.r_[False, gcode[1:] == gcode[:-1]]
     dup = same_series & np.r_[False, dkey[1:] == dkey[:-1]]
     if dup.any():
@@ -187,53 +217,62 @@ def spc(
             column=date,
             hint="each series needs one value per date; add a --group column or sum the rows first",
         )
-    new_series = ~same_series
-    series_first = np.flatnonzero(new_series)
-    series_last = np.r_[series_first[1:] - 1, len(y) - 1] if len(y) else series_first
+    return same_series
 
-    new_rebase = np.zeros(len(y), dtype=bool)
-    if rebase is not None:
-        if isinstance(rebase, Mapping):
-            key_rows = list(frame[keys].itertuples(index=False, name=None)) if keys else [()] * len(y)
-            series_keys = [_key_of(key_rows[i]) for i in series_first]
-            for s, k in enumerate(series_keys):
-                if k in rebase:
-                    dates = _as_dates(rebase[k], frame[date])
-                    sl = slice(series_first[s], series_last[s] + 1)
-                    new_rebase[sl] = np.isin(dkey[sl], list(dates))
-        else:
-            new_rebase = np.isin(dkey, list(_as_dates(rebase, frame[date])))
 
-    if improvement_column:
-        codes = frame[improvement_column].astype(str).str.strip().str.lower()
-        uniq = {w: direction_code(w) for w in codes.unique()}
-        direction = codes.map(uniq).to_numpy(dtype=int)
-        mixed = np.r_[False, (direction[1:] != direction[:-1]) & same_series[1:]]
-        if mixed.any():
-            i = int(np.flatnonzero(mixed)[0])
-            raise InputError("improvement direction changes within a series", column=improvement_column,
-                             hint=f"at {date}={_show(frame.at[i, date])}")
-    else:
-        direction = np.full(len(y), default_direction, dtype=int)
+def _rebase_starts(rebase, frame: pd.DataFrame, keys: list[str], date: str, dkey: np.ndarray,
+                   series_first: np.ndarray, series_last: np.ndarray) -> np.ndarray:
+    """The points that start a new period of limits: the rebase dates, for all series or per group key."""
+    new_rebase = np.zeros(len(dkey), dtype=bool)
+    if rebase is None:
+        return new_rebase
+    if not isinstance(rebase, Mapping):
+        return np.isin(dkey, list(_as_dates(rebase, frame[date])))
+    key_rows = list(frame[keys].itertuples(index=False, name=None)) if keys else [()] * len(dkey)
+    series_keys = [_key_of(key_rows[i]) for i in series_first]
+    for s, k in enumerate(series_keys):
+        if k in rebase:
+            dates = _as_dates(rebase[k], frame[date])
+            sl = slice(series_first[s], series_last[s] + 1)
+            new_rebase[sl] = np.isin(dkey[sl], list(dates))
+    return new_rebase
 
+
+def _directions(frame: pd.DataFrame, improvement_column: str | None, default: int, same_series: np.ndarray, date: str) -> np.ndarray:
+    """Each point's direction of improvement: from its column (constant within a series) or the default."""
+    if not improvement_column:
+        return np.full(len(frame), default, dtype=int)
+    codes = frame[improvement_column].astype(str).str.strip().str.lower()
+    uniq = {w: direction_code(w) for w in codes.unique()}
+    direction = codes.map(uniq).to_numpy(dtype=int)
+    mixed = np.r_[False, (direction[1:] != direction[:-1]) & same_series[1:]]
+    if mixed.any():
+        i = int(np.flatnonzero(mixed)[0])
+        raise InputError("improvement direction changes within a series", column=improvement_column,
+                         hint=f"at {date}={_show(frame.at[i, date])}")
+    return direction
+
+
+def _series_targets(frame: pd.DataFrame, target, target_column: str | None, keys: list[str],
+                    series_first: np.ndarray, series_last: np.ndarray) -> np.ndarray:
+    """Each series' target: from its latest row's target column, a mapping by group key, or one for all."""
     if target_column:
         try:
             t_all = pd.to_numeric(frame[target_column], errors="raise").to_numpy(dtype=float)
         except (ValueError, TypeError) as exc:
             raise InputError(f"targets must be numbers ({exc})", column=target_column) from None
-        series_target = t_all[series_last]
-    elif isinstance(target, Mapping):
+        return t_all[series_last]
+    if isinstance(target, Mapping):
         key_rows = list(frame[keys].iloc[series_first].itertuples(index=False, name=None)) if keys else [()]
-        series_target = np.array([float(target.get(_key_of(k), np.nan)) for k in key_rows], dtype=float)
-    else:
-        series_target = np.full(len(series_first), np.nan if target is None else float(target))
+        return np.array([float(target.get(_key_of(k), np.nan)) for k in key_rows], dtype=float)
+    return np.full(len(series_first), np.nan if target is None else float(target))
 
-    res = run_spc(y, new_series, new_rebase, direction, series_target, options)
+
+def _result_table(frame, keys, date, value, carry, y, direction, series_target, res, options, new_series) -> pd.DataFrame:
+    """One row per point: the limits, the rule that fired in label and words, icons and gaps."""
     series_of_point = res.series.ids
-    rebase_group = res.segments.ids - res.segments.ids[res.series.first]
     labels = R.labels(options.run_length, options.trend_length)
     reasons = R.reasons(options.run_length, options.trend_length, options.rules == "mdc2023")
-
     out = frame[[*keys, date]].copy()
     out["value"] = y
     for col in carry:
@@ -241,7 +280,7 @@ def spc(
             out[col] = frame[col].to_numpy()
     out["improvement"] = _labelled(direction + 1, np.array(["decrease", "neutral", "increase"], dtype=object))
     out["target"] = series_target[series_of_point] if len(y) else np.empty(0)
-    out["rebase_group"] = rebase_group
+    out["rebase_group"] = res.segments.ids - res.segments.ids[res.series.first]
     out["points"] = res.segment_points
     out["mean"] = res.mean
     out["amr"] = res.amr
@@ -260,14 +299,4 @@ def spc(
     gap = gap_before(out[date], new_series)
     out["gap_before"] = gap
     out["consecutive"] = consecutive_run(gap, new_series)
-    out.attrs["spc"] = {
-        "method": METHOD,
-        **options.as_dict(),
-        "group": keys,
-        "date": date,
-        "value": value,
-        "series": len(series_first),
-        "points": len(y),
-    }
-    out.attrs["warnings"] = warnings
     return out
