@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment, AssessOptions, assess
+from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.inputs import OversightInputs
@@ -139,10 +140,10 @@ def _with_missing(status: pd.DataFrame, a: Assessment, framework: Framework) -> 
     """Add a 'missing' row for each metric an organisation of an eligible type has no value for."""
     rows = []
     have = set(zip(status["org_code"], status["metric_id"], strict=True))
-    matrix_ids = {m.id for m in framework.metrics if m.scoring.model == "matrix"}
+    combined_ids = {m.id for m in framework.metrics if rule_for(m.scoring).inputs}
     for code, type_id in zip(a.summary["org_code"], a.summary["trust_type"], strict=True):
         for m in framework.metrics:
-            if m.id in matrix_ids or type_id not in m.trust_types or (code, m.id) in have:
+            if m.id in combined_ids or type_id not in m.trust_types or (code, m.id) in have:
                 continue
             rows.append({"org_code": code, "metric_id": m.id, "status": MISSING, "period": a.period, "value": np.nan, "source": ""})
     return pd.concat([status, pd.DataFrame(rows)], ignore_index=True) if rows else status

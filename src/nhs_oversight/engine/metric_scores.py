@@ -13,20 +13,10 @@ import pandas as pd
 
 from nhs_oversight.engine.frames import frame
 from nhs_oversight.engine.rounding import round_half_up
-from nhs_oversight.engine.scoring import (
-    RULE_FLOOR,
-    RULE_MATRIX,
-    RULE_PUBLISHED,
-    RULE_STANDARD,
-    MetricRows,
-    Scored,
-    _empty_scored,
-    lookup_matrix,
-    score_metric,
-    unround_published,
-)
+from nhs_oversight.engine.rules import rule_for, score_metric
+from nhs_oversight.engine.scoring import RULE_PUBLISHED, MetricRows, Scored, empty_scored
 from nhs_oversight.errors import InputError
-from nhs_oversight.frameworks.model import MatrixScoring, Metric, RankedScoring
+from nhs_oversight.frameworks.model import Metric
 
 METRIC_COLUMNS = [
     "org_code",
@@ -92,13 +82,14 @@ def _score_values(cols, inputs, framework, options, codes, types, present_types,
     tie_break = framework.ranking.tie_break == "published_rank"
     band_scores: dict[str, dict[str, float]] = {}
     for metric in framework.metrics:
-        if isinstance(metric.scoring, MatrixScoring) or metric.id not in rows_of:
+        rule = rule_for(metric.scoring)
+        if rule.inputs or metric.id not in rows_of:
             continue
         idx = rows_of[metric.id]
         pos = v_pos[idx]
         rows = MetricRows(org=pos, value=v["value"][idx], unit=v_unit[idx], tie_rank=v["tie"][idx], trust_type=types[pos])
         scored = score_metric(metric, rows, tie_break)
-        source = np.full(len(idx), "input" if metric.scoring.model == "published_score" else "computed", dtype=object)
+        source = np.full(len(idx), "input" if rule.score_is_input else "computed", dtype=object)
         if metric.is_pooled and not set(metric.trust_types) <= present_types:
             absent = [framework.trust_type_label(t) for t in metric.trust_types if t not in present_types]
             pub = published.values(metric.score_id, codes[pos])
@@ -113,7 +104,7 @@ def _score_values(cols, inputs, framework, options, codes, types, present_types,
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
             raise InputError(f"{metric.score_id} score {scored.score[j]:g} is outside 1-4", file=str(v_src[idx][j]), column="Value")
-        value = rows.value if metric.scoring.model != "published_score" else np.full(len(idx), np.nan)
+        value = rows.value if not rule.score_is_input else np.full(len(idx), np.nan)
         _add(cols, metric, codes[pos], value, v_unit[idx], scored, source, v_src[idx])
         cols["_pos"].append(pos)
         band_scores[metric.id] = dict(zip(codes[pos], scored.score, strict=True))
@@ -121,20 +112,18 @@ def _score_values(cols, inputs, framework, options, codes, types, present_types,
 
 
 def _score_matrices(cols, framework, codes, band_scores: dict[str, dict[str, float]]) -> None:
-    """Score every matrix metric from the two scores it combines, for organisations that have both."""
+    """Score every metric combined from other metrics' scores (the finance matrix), for organisations that have them all."""
     for metric in framework.metrics:
-        spec = metric.scoring
-        if not isinstance(spec, MatrixScoring):
+        rule = rule_for(metric.scoring)
+        if not rule.inputs:
             continue
-        a, b = band_scores.get(spec.rows), band_scores.get(spec.columns)
-        if not a or not b:
+        given = [band_scores.get(i) for i in rule.inputs]
+        if not all(given):
             continue
-        both = np.array([c for c in codes if c in a and c in b], dtype=object)
-        ra = np.array([a[c] for c in both], dtype=float)
-        rb = np.array([b[c] for c in both], dtype=float)
-        scored = _empty_scored(len(both))
-        scored.score[:] = lookup_matrix(spec.matrix, ra, rb)
-        scored.rule[:] = RULE_MATRIX
+        both = np.array([c for c in codes if all(c in g for g in given)], dtype=object)
+        scored = empty_scored(len(both))
+        scored.score[:] = rule.combine(*(np.array([g[c] for c in both], dtype=float) for g in given))
+        scored.rule[:] = rule.combined_rule
         n = len(both)
         _add(
             cols,
@@ -144,7 +133,7 @@ def _score_matrices(cols, framework, codes, band_scores: dict[str, dict[str, flo
             np.full(n, "score", dtype=object),
             scored,
             np.full(n, "computed", dtype=object),
-            np.full(n, f"derived from {spec.rows} and {spec.columns}", dtype=object),
+            np.full(n, f"derived from {' and '.join(rule.inputs)}", dtype=object),
         )
         cols["_pos"].append(pd.Index(codes, dtype=object).get_indexer(both))
 
@@ -177,27 +166,12 @@ def _add(cols, metric: Metric, org_codes, value, unit, scored: Scored, source, i
 def _stand_in(metric: Metric, rows: MetricRows, scored: Scored, source, published: np.ndarray, warnings, absent) -> None:
     """Use NHS England's published score where the scoring population is not in the input.
 
-    For ranked metrics averaged at full precision, the unrounded score is recovered from the 2-dp
-    published scores (see :func:`unround_published`), so averages stay exact.
+    Where the rule allows (ranked metrics averaged at full precision), the unrounded score is
+    recovered from the 2-dp published scores (the rule's ``unround``), so averages stay exact.
     """
     has = ~np.isnan(published)
     published = published.copy()
-    exact_note = ""
-    spec = metric.scoring
-    if isinstance(spec, RankedScoring) and metric.average_input == "full":
-        low, high = spec.span
-        inner = has & (scored.rule != RULE_STANDARD) & (scored.rule != RULE_FLOOR)
-        inner &= (published > 1.0) if spec.standard is not None else True
-        inner &= (published < 4.0) if spec.floor is not None else True
-        if inner.sum() >= 2:
-            better = rows.value[inner] if metric.higher_is_better else -rows.value[inner]
-            found = unround_published(published[inner], better, low, high)
-            if found is not None:
-                exact, n = found
-                published[inner] = exact
-                scored.group_size[inner] = n
-                scored.rank[inner] = np.rint((exact - low) * (n - 1) / (high - low)) + 1
-                exact_note = f"; unrounded using the implied national group of {n}"
+    exact_note = rule_for(metric.scoring).unround(metric, rows, scored, published)
     for j in np.flatnonzero(has):
         r = scored.rank[j]
         scored.score[j] = published[j]

@@ -18,9 +18,10 @@ import pandas as pd
 
 from nhs_oversight.engine.assessment import Assessment
 from nhs_oversight.engine.rounding import round_half_up
-from nhs_oversight.engine.scoring import MetricRows, lookup_matrix, score_metric
+from nhs_oversight.engine.rules import rule_for, score_metric
+from nhs_oversight.engine.scoring import MetricRows
 from nhs_oversight.errors import OptionError
-from nhs_oversight.frameworks.model import Framework, MatrixScoring, Metric
+from nhs_oversight.frameworks.model import Framework, Metric
 from nhs_oversight.inputs import OversightInputs
 
 
@@ -195,8 +196,9 @@ class Probe:
         for ``worse``, the better of the engine's and the score ranked before them.
         """
         metric = self.framework.metric(metric_id)
-        if isinstance(metric.scoring, MatrixScoring):
-            raise OptionError(f"{metric.id} is looked up from other metrics' scores; change {metric.scoring.rows} or {metric.scoring.columns}")
+        inputs = rule_for(metric.scoring).inputs
+        if inputs:
+            raise OptionError(f"{metric.id} is looked up from other metrics' scores; change {' or '.join(inputs)}")
         if metric.id not in self._rows or metric.id not in self._own_score:
             raise OptionError(f"{self.org} has no value for {metric.id}")
         candidates = np.atleast_1d(np.asarray(values, dtype=float))
@@ -208,13 +210,10 @@ class Probe:
         if metric.in_average:
             average_inputs[metric.id] = _average_input(metric, score)
         for dependent in self.framework.metrics:
-            spec = dependent.scoring
-            if not isinstance(spec, MatrixScoring) or metric.id not in (spec.rows, spec.columns) or dependent.id not in self._own_score:
+            rule = rule_for(dependent.scoring)
+            if metric.id not in rule.inputs or dependent.id not in self._own_score:
                 continue
-            other = spec.columns if spec.rows == metric.id else spec.rows
-            other_score = np.full(len(candidates), self._own_score.get(other, np.nan))
-            rows, cols = (score, other_score) if spec.rows == metric.id else (other_score, score)
-            combined = lookup_matrix(spec.matrix, rows, cols)
+            combined = rule.combine(*(score if i == metric.id else np.full(len(candidates), self._own_score.get(i, np.nan)) for i in rule.inputs))
             if dependent.in_average:
                 average_inputs[dependent.id] = _average_input(dependent, combined)
         return ScoresAt(values=candidates, score=score, average_inputs=average_inputs)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.engine.whatif import Probe
 from nhs_oversight.errors import OptionError
 from nhs_oversight.explain.capped import capped_plan, is_capped
@@ -20,7 +21,6 @@ from nhs_oversight.explain.peers import against_peers
 from nhs_oversight.explain.plans import metric_plan
 from nhs_oversight.explain.rules import rule_text
 from nhs_oversight.explain.steps import headline, steps
-from nhs_oversight.frameworks.model import MatrixScoring, PublishedScoring
 
 
 def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bool = True) -> Explanation:
@@ -149,16 +149,17 @@ def _metric_line(assessment, probe: Probe, r: dict, own_scores: dict, weight, co
     domain = fw.domain(metric.domain)
     unit = str(r["unit"]) if not is_missing(r["unit"]) else ""
     matrix_inputs = None
-    if isinstance(metric.scoring, MatrixScoring):
-        matrix_inputs = (own_scores.get(metric.scoring.rows, np.nan), own_scores.get(metric.scoring.columns, np.nan))
-        shown = f"{matrix_inputs[0]:g} × {matrix_inputs[1]:g} (scores)" if not any(is_missing(x) for x in matrix_inputs) else "no value"
-    elif isinstance(metric.scoring, PublishedScoring):
+    rule = rule_for(metric.scoring)
+    if rule.inputs:
+        matrix_inputs = tuple(own_scores.get(i, np.nan) for i in rule.inputs)
+        shown = " × ".join(f"{x:g}" for x in matrix_inputs) + " (scores)" if not any(is_missing(x) for x in matrix_inputs) else "no value"
+    elif rule.score_is_input:
         shown = band_text(metric, r["score"]) if not is_missing(r["score"]) else "no value"
     else:
         values, _ = probe.group_values(metric.id) if probe.has(metric.id) else (np.array([r["value"]]), None)
         shown = value_text(r["value"], unit, decimals_of(values, unit))
     value = _float(r["value"])
-    if value is None and isinstance(metric.scoring, PublishedScoring) and probe.has(metric.id):
+    if value is None and rule.score_is_input and probe.has(metric.id):
         value = probe.value(metric.id)  # a score-only input: the value is the band score
     return MetricLine(
         metric_id=metric.id,

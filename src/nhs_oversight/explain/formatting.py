@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 
-from nhs_oversight.frameworks.model import Framework, Metric, PublishedScoring
+from nhs_oversight.engine.rules import rule_for
+from nhs_oversight.frameworks.model import Framework, Metric
 
 _SUFFIX = {
     "percent": "%",
@@ -59,12 +60,16 @@ def value_text(value: float | None, unit: str, decimals: int = 2) -> str:
 
 def band_text(metric: Metric, score: float) -> str:
     """A score-only input's band in words: ``Good (2)``, ``As expected (2)`` or ``band 2``."""
-    spec = metric.scoring
-    if isinstance(spec, PublishedScoring) and spec.categories:
-        for name, s in spec.categories.items():
-            if s == score:
-                return f"{name} ({score:g})"
-    return f"band {score:g}"
+    return rule_for(metric.scoring).band_text(score)
+
+
+_OP_WORDS = {"<": "below", "<=": "at or below", ">": "above", ">=": "at or above"}
+
+
+def threshold_text(op: str, value: float, unit: str) -> str:
+    """``at or above 78%``: a standard, floor or band edge with the decimals it needs."""
+    decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == value else 2)
+    return f"{_OP_WORDS[op]} {value_text(value, unit, decimals=decimals)}"
 
 
 def score_text(score: float | None) -> str:

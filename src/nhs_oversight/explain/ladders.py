@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.engine.whatif import Probe
 from nhs_oversight.explain.formatting import bounds_of, decimals_of
-from nhs_oversight.explain.rules import spec_for
-from nhs_oversight.frameworks.model import BandedScoring, Metric, PublishedScoring, RankedScoring
+from nhs_oversight.frameworks.model import Metric
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,14 @@ def ladder(probe: Probe, metric: Metric, direction: str) -> Ladder | None:
     current = probe.value(metric.id)
     if np.isnan(current):
         return None
-    if isinstance(metric.scoring, PublishedScoring):
-        return _band_ladder(metric, current, direction)
+    rule = rule_for(metric.scoring)
+    if rule.score_is_input:
+        return _band_ladder(metric, rule.bands(), current, direction)
     return _value_ladder(probe, metric, current, direction)
 
 
-def _band_ladder(metric: Metric, current: float, direction: str) -> Ladder | None:
-    spec = metric.scoring
-    assert isinstance(spec, PublishedScoring)
-    top = max(spec.categories.values()) if spec.categories else 4.0
-    lo, hi = 1.0, float(top)
+def _band_ladder(metric: Metric, bands: tuple[float, float], current: float, direction: str) -> Ladder | None:
+    lo, hi = bands
     if direction == "better":
         cands = np.arange(np.ceil(current) - 1, lo - 0.5, -1.0)
     else:
@@ -68,10 +66,10 @@ def _value_ladder(probe: Probe, metric: Metric, current: float, direction: str) 
     unit = probe.unit(metric.id)
     values, types = probe.group_values(metric.id)
     units = probe.group_units(metric.id)
-    spec = spec_for(metric, unit)
+    rule = rule_for(metric.scoring).for_unit(unit)
     own_type = probe.trust_type
     group = units == unit
-    if isinstance(spec, RankedScoring) and metric.population == "trust_type":
+    if rule.ranked and metric.population == "trust_type":
         group &= types == own_type
     vals = values[group & ~np.isnan(values)]
     decimals = decimals_of(vals, unit)
@@ -83,12 +81,12 @@ def _value_ladder(probe: Probe, metric: Metric, current: float, direction: str) 
     points: list[np.ndarray] = []
     others = np.delete(values, probe.own_index(metric.id))[np.delete(group, probe.own_index(metric.id))]
     others = others[~np.isnan(others)]
-    if isinstance(spec, RankedScoring):
+    if rule.ranked:
         if better:
             points.append(others[o * others >= o * current] + o * step)
         else:
             points.append(others[o * others <= o * current] - o * step)
-    for t in _thresholds(spec):
+    for t in rule.thresholds():
         points.append(np.array([t - step, t, t + step]))
     points.append(np.array([x for x in (lo, hi) if np.isfinite(x)]))
     cands = np.round(np.concatenate(points), decimals)
@@ -101,11 +99,3 @@ def _value_ladder(probe: Probe, metric: Metric, current: float, direction: str) 
     cands = cands[np.argsort(np.abs(cands - current), kind="stable")]
     spread = float(vals.max() - vals.min()) if len(vals) else 0.0
     return Ladder(metric.id, "value", current, cands, spread if spread > 0 else 1.0, decimals)
-
-
-def _thresholds(spec) -> list[float]:
-    if isinstance(spec, RankedScoring):
-        return [t.value for t in (spec.standard, spec.floor) if t is not None]
-    if isinstance(spec, BandedScoring):
-        return [b.value for b in spec.bands]
-    return []

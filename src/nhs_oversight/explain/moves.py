@@ -26,6 +26,7 @@ import pandas as pd
 
 from nhs_oversight.engine import Assessment, AssessOptions, assess
 from nhs_oversight.engine.rounding import round_half_up
+from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.engine.segments import segment_of
 from nhs_oversight.engine.whatif import Probe, with_values
 from nhs_oversight.explain.distance import Target
@@ -33,7 +34,7 @@ from nhs_oversight.explain.formatting import band_text, is_missing, value_text
 from nhs_oversight.explain.ladders import Ladder, ladder
 from nhs_oversight.explain.model import Change, Move
 from nhs_oversight.explain.steps import own_cutpoints, upper_inclusive
-from nhs_oversight.frameworks.model import MatrixScoring, Metric, PublishedScoring
+from nhs_oversight.frameworks.model import Metric
 
 
 def movable(assessment: Assessment, probe: Probe, rows: pd.DataFrame) -> tuple[list[Metric], list[dict[str, str]]]:
@@ -41,16 +42,16 @@ def movable(assessment: Assessment, probe: Probe, rows: pd.DataFrame) -> tuple[l
     fw = assessment.framework
     feeds: dict[str, list[str]] = {}
     for m in fw.metrics:
-        if isinstance(m.scoring, MatrixScoring):
-            for dep in (m.scoring.rows, m.scoring.columns):
-                feeds.setdefault(dep, []).append(m.id)
+        for dep in rule_for(m.scoring).inputs:
+            feeds.setdefault(dep, []).append(m.id)
     present = set(rows["metric_id"])
     offered, not_offered = [], []
     for r in rows.itertuples():
         metric = fw.metric(r.metric_id)
         reason = None
-        if isinstance(metric.scoring, MatrixScoring):
-            reason = f"looked up from the {metric.scoring.rows} and {metric.scoring.columns} scores; moved through them"
+        inputs = rule_for(metric.scoring).inputs
+        if inputs:
+            reason = f"looked up from the {' and '.join(inputs)} scores; moved through them"
         elif r.score_source == "published":
             reason = (
                 "NHS England's published score over every trust nationally stands in (the national population is not "
@@ -293,7 +294,7 @@ def _change(ctx: _Context, c: _Candidate, k: int, new_rows: pd.DataFrame) -> Cha
     old = ctx.rows.loc[metric.id]
     new = new_rows.loc[metric.id]
     frm, to = float(lad.current), float(lad.candidates[k])
-    if isinstance(metric.scoring, PublishedScoring):
+    if rule_for(metric.scoring).score_is_input:
         from_text, to_text = band_text(metric, frm), band_text(metric, to)
     else:
         unit = str(old["unit"])

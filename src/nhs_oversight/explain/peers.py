@@ -13,11 +13,10 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
+from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.engine.whatif import Probe
 from nhs_oversight.explain.formatting import decimals_of, is_missing, type_plural, value_text
 from nhs_oversight.explain.model import PeerValue
-from nhs_oversight.explain.rules import spec_for
-from nhs_oversight.frameworks.model import MatrixScoring, PublishedScoring, RankedScoring
 
 COLUMNS = ("Lower_quartile", "Median_value", "Upper_quartile")
 ORDINAL = {1: "best", 2: "second", 3: "third", 4: "worst"}
@@ -32,7 +31,8 @@ def against_peers(assessment: Assessment, probe: Probe, rows: pd.DataFrame) -> t
     out = []
     for metric_id in rows["metric_id"]:
         metric = fw.metric(metric_id)
-        if isinstance(metric.scoring, MatrixScoring | PublishedScoring) or not probe.has(metric_id):
+        rule = rule_for(metric.scoring)
+        if rule.inputs or rule.score_is_input or not probe.has(metric_id):
             continue
         value = probe.value(metric_id)
         if is_missing(value):
@@ -45,9 +45,8 @@ def _line(assessment: Assessment, probe: Probe, metric, value: float, given: lis
     values, types = probe.group_values(metric.id)
     units = probe.group_units(metric.id)
     unit = probe.unit(metric.id)
-    spec = spec_for(metric, unit)
     group = units == unit
-    by_type = isinstance(spec, RankedScoring) and metric.population == "trust_type"
+    by_type = rule_for(metric.scoring).ranks_in(unit) and metric.population == "trust_type"
     if by_type:
         group &= types == probe.trust_type
     vals = values[group & ~np.isnan(values)]

@@ -27,10 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from nhs_oversight.engine.rounding import round_half_up
-from nhs_oversight.engine.scoring import lookup_matrix
+from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.explain.model import Move, Plan, PlanStep
 from nhs_oversight.explain.moves import _Candidate, _Context, _reaches, _run
-from nhs_oversight.frameworks.model import MatrixScoring
 
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 TRIES = 6  # plans the engine may reject before the search gives up (none has been, on the real files)
@@ -72,10 +71,10 @@ def choices(ctx: _Context, candidates: list[_Candidate]) -> list[list[Option]]:
     coupled: set[str] = set()
     out = []
     for m in fw.metrics:
-        spec = m.scoring
-        if isinstance(spec, MatrixScoring) and spec.rows in by_id and spec.columns in by_id and m.id in ctx.rows.index:
-            out.append(_joint(ctx, m, by_id[spec.rows], by_id[spec.columns]))
-            coupled |= {spec.rows, spec.columns}
+        inputs = rule_for(m.scoring).inputs
+        if len(inputs) == 2 and all(i in by_id for i in inputs) and m.id in ctx.rows.index:
+            out.append(_joint(ctx, m, *(by_id[i] for i in inputs)))
+            coupled |= set(inputs)
     for c in candidates:
         if c.metric.id in coupled:
             continue
@@ -90,7 +89,7 @@ def _gain(ctx: _Context, delta: float) -> float:
 
 def _joint(ctx: _Context, matrix_metric, a: _Candidate, b: _Candidate) -> list[Option]:
     """Every pair of rungs of the two inputs of a matrix score (combined finance), on the frontier."""
-    spec = matrix_metric.scoring
+    rule = rule_for(matrix_metric.scoring)
     probe, rows = ctx.probe, ctx.rows
     d = ctx.target.direction
     sa = np.concatenate([[float(rows.at[a.metric.id, "score"])], probe.scores_at(a.metric.id, a.ladder.candidates, safe=d).score])
@@ -98,8 +97,7 @@ def _joint(ctx: _Context, matrix_metric, a: _Candidate, b: _Candidate) -> list[O
     ctx.log.candidates_scored += len(sa) + len(sb) - 2
     ia, ib = np.meshgrid(np.arange(len(sa)), np.arange(len(sb)), indexing="ij")
     ia, ib = ia.ravel(), ib.ravel()
-    x, y = (sa[ia], sb[ib]) if spec.rows == a.metric.id else (sb[ib], sa[ia])
-    combined = lookup_matrix(spec.matrix, x, y)
+    combined = rule.combine(sa[ia], sb[ib])  # a and b are the rule's inputs, in order
     if matrix_metric.average_input == "rounded":
         combined = round_half_up(combined, 2)
     delta = ctx.weights.get(matrix_metric.id, 0.0) * (combined - float(rows.at[matrix_metric.id, "average_input"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -38,13 +38,20 @@ class Threshold(_Frozen):
         return f"{words} {self.value:g}{'%' if unit == 'percent' else ''}"
 
 
+class _Scoring(_Frozen):
+    """A scoring specification; its rule (score, words, what moves it) is in ``engine/rules/``."""
+
+    #: The input value is the score itself (read by the file readers, which sit above the engine).
+    score_is_input: ClassVar[bool] = False
+
+
 class Band(_Frozen):
     op: Op
     value: float
     score: float
 
 
-class RankedScoring(_Frozen):
+class RankedScoring(_Scoring):
     """Percentile-rank scoring (M25 variants A, B and C)."""
 
     model: Literal["ranked"]
@@ -67,7 +74,7 @@ class RankedScoring(_Frozen):
         return {"A": (1.0, 4.0), "B": (2.0, 4.0), "C": (1.0, 3.0)}[self.variant]
 
 
-class BandedScoring(_Frozen):
+class BandedScoring(_Scoring):
     """Fixed bands, first match wins, e.g. finance plan ``>= 0 -> 1``."""
 
     model: Literal["banded"]
@@ -75,7 +82,7 @@ class BandedScoring(_Frozen):
     otherwise: float
 
 
-class MatrixScoring(_Frozen):
+class MatrixScoring(_Scoring):
     """A score looked up from two other metrics' scores (combined finance)."""
 
     model: Literal["matrix"]
@@ -91,17 +98,18 @@ class MatrixScoring(_Frozen):
         return v
 
 
-class PublishedScoring(_Frozen):
+class PublishedScoring(_Scoring):
     """Only a score is published (CQC ratings, SHMI band, survey bands): the score is an input."""
 
     model: Literal["published_score"]
+    score_is_input: ClassVar[bool] = True
     categories: dict[str, float] | None = None
 
 
 UnitScoring = Annotated[RankedScoring | BandedScoring, Field(discriminator="model")]
 
 
-class ByUnitScoring(_Frozen):
+class ByUnitScoring(_Scoring):
     """Different rules for rows reported in different units (infection rates vs counts)."""
 
     model: Literal["by_unit"]

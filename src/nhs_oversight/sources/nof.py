@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import InputError
-from nhs_oversight.frameworks.model import Framework, PublishedScoring
+from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.frameworks.periods import Quarter
 from nhs_oversight.inputs import OversightInputs
 from nhs_oversight.sources.common import MissingReport, read_csv, require_columns, to_number
@@ -160,7 +160,7 @@ def read_nof_frame(
     orgs = orgs.drop_duplicates("org_code").reset_index(drop=True)
 
     # split rows by what they are
-    published_score_ids = {m.score_id: m.id for m in framework.metrics if isinstance(m.scoring, PublishedScoring)}
+    published_score_ids = {m.score_id: m.id for m in framework.metrics if m.scoring.score_is_input}
     raw_ids = set(framework.metric_ids)
     units = df["Units"].str.strip().str.lower() if "Units" in df.columns else pd.Series([""] * len(df))
     is_raw = ids.isin(raw_ids)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.errors import InputError
-from nhs_oversight.frameworks.model import Framework, PublishedScoring
+from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.frameworks.periods import Quarter
 from nhs_oversight.inputs import OversightInputs
 from nhs_oversight.sources.common import MissingReport, check_duplicates, read_csv, to_number
@@ -130,7 +130,7 @@ def read_wide(path: str | Path, framework: Framework, df: pd.DataFrame | None = 
         }
     )
 
-    score_only = {m.score_id: m.id for m in framework.metrics if isinstance(m.scoring, PublishedScoring)}
+    score_only = {m.score_id: m.id for m in framework.metrics if m.scoring.score_is_input}
     raw_ids = set(framework.metric_ids)
     units = {m.group(1).upper(): c for c in df.columns if (m := _UNIT_COL.match(c))}
     missing = MissingReport()

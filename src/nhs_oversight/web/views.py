@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from nhs_oversight.engine.groupings import GROUPINGS
+from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.render.output import dataframe_records, to_jsonable
 from nhs_oversight.web.league import LeagueIndex, once_per_site
@@ -177,28 +178,8 @@ def trust(site: Site, code: str) -> dict[str, Any]:
 
 # -- metrics -----------------------------------------------------------------------------------
 def describe_scoring(m) -> str:
-    """The metric's scoring rule in words."""
-    s = m.scoring
-    model = getattr(s, "model", "")
-    unit = m.unit
-    if model == "ranked":
-        lo, hi = s.span
-        text = f"Ranked within the {'national' if m.population == 'national' else 'trust type'} group: the best scores {lo:g}, the worst {hi:g}"
-        if s.standard is not None:
-            text += f"; trusts {s.standard.describe(unit)} meet the standard and score 1"
-        if s.floor is not None:
-            text += f"; trusts not {s.floor.describe(unit)} fail the floor and score 4"
-        return text + "."
-    if model == "banded":
-        bands = "; ".join(f"{b.op} {b.value:g} scores {b.score:g}" for b in s.bands)
-        return f"Fixed bands (first match): {bands}; otherwise {s.otherwise:g}."
-    if model == "matrix":
-        return f"Looked up from the scores of {s.rows} and {s.columns}."
-    if model == "published_score":
-        return "The published score is used as it is (only a score or rating is published)."
-    if model == "by_unit":
-        return "Scored by a rule that depends on the unit each trust reports in: " + ", ".join(s.units) + "."
-    return model
+    """The metric's scoring rule in words (the words are the rule's own)."""
+    return rule_for(m.scoring).describe(m)
 
 
 def metric_definition(site: Site, metric_id: str) -> dict[str, Any]:
