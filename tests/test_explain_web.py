@@ -45,3 +45,22 @@ def test_trust_page_shows_the_plan_and_peer_quartiles(acute, client, code):
     rtt = next(v for v in twin["against_peers"] if v["metric_id"] == "OF0003")
     assert (rtt["lower_quartile"], rtt["median"], rtt["upper_quartile"], rtt["source"]) == (1.33, 2.4, 3.32, "published")
     assert rtt["quartiles_text"] in html
+
+
+def test_the_dashboard_finds_the_explanation_in_a_fresh_process():
+    """`from nhs_oversight import explain` answers with the API function until the package is
+    imported; the dashboard must find the explanation whatever was imported before."""
+    import subprocess
+    import sys
+
+    code = (
+        "import nhs_oversight as no\n"
+        "from nhs_oversight.web.extras import Unavailable\n"
+        "from nhs_oversight.web.site import Site, SiteOptions\n"
+        "site = Site(no.assess(no.synthetic_inputs('2025/26 Q1')), options=SiteOptions(draws=10))\n"
+        "e = site.explanation('Z00')\n"
+        "print('unavailable' if isinstance(e, Unavailable) else e['org_code'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "Z00"

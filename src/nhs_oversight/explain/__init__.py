@@ -4,7 +4,7 @@
 >>> a = no.assess(no.synthetic_inputs("2025/26 Q1"))
 >>> e = no.explain(a, "Z00")
 >>> sorted(e.to_dict())[:4]
-['adjusted_segment', 'average_score', 'average_score_unrounded', 'distance']
+['adjusted_segment', 'against_peers', 'average_score', 'average_score_unrounded']
 
 Everything is read from the :class:`~nhs_oversight.engine.Assessment`; every move offered has
 been checked by re-running the engine on the changed inputs.

@@ -27,9 +27,10 @@ class Unavailable:
 
 
 def _explain() -> ModuleType:
-    from nhs_oversight import explain
+    # not `from nhs_oversight import explain`: the package's lazy API answers that with the function
+    from nhs_oversight.explain import build
 
-    return explain
+    return build
 
 
 def _uncertainty() -> ModuleType:
