@@ -174,3 +174,51 @@ def test_raw_kinds_are_listed_only_in_their_registry() -> None:
     found = _literals(lambda n: isinstance(n, ast.Dict) and sum(isinstance(k, ast.Constant) and k.value in names
                                                                 for k in n.keys) >= 3)
     assert found == [], f"dictionaries keyed by raw kinds outside sources/kinds.py: {found}"
+
+
+# -- scoring rules are modules, not isinstance ladders ------------------------------------------
+def _scoring_class_names() -> set[str]:
+    from typing import get_args
+
+    from nhs_oversight.frameworks.model import Scoring
+
+    union = get_args(Scoring)[0]
+    return {c.__name__ for c in get_args(union)}
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    """Class names in an isinstance target: ``A``, ``m.A``, ``(A, B)``, ``A | B``."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Attribute):
+        return {node.attr}
+    if isinstance(node, ast.Tuple):
+        return set().union(*(_names_in(e) for e in node.elts))
+    if isinstance(node, ast.BinOp):
+        return _names_in(node.left) | _names_in(node.right)
+    return set()
+
+
+def _dispatches_on_scoring(node: ast.AST, classes: set[str], models: set[str]) -> bool:
+    """``isinstance(x, <a scoring class>)``, or ``<...>.model == "<a rule's model>"``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance" and len(node.args) == 2:
+        return bool(_names_in(node.args[1]) & classes)
+    if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and node.left.attr == "model":
+        return any(isinstance(c, ast.Constant) and c.value in models for c in node.comparators)
+    return False
+
+
+def test_the_scoring_dispatch_finder_sees_each_form() -> None:
+    classes, models = {"RankedScoring", "MatrixScoring"}, {"matrix"}
+    tree = ast.parse("isinstance(s, RankedScoring)\nisinstance(s, m.MatrixScoring)\nisinstance(s, int | MatrixScoring)\n"
+                     "isinstance(s, (int, RankedScoring))\ns.model == 'matrix'\nisinstance(s, int)\ns.model == 'other'")
+    assert sum(_dispatches_on_scoring(n, classes, models) for n in ast.walk(tree)) == 5
+
+
+def test_only_the_rules_and_the_framework_model_dispatch_on_a_scoring_class() -> None:
+    from nhs_oversight.engine.rules import RULES
+
+    classes, models = _scoring_class_names(), set(RULES)
+    allowed = ("nhs_oversight.engine.rules", "nhs_oversight.frameworks")
+    found = [m for m in _literals(lambda n: _dispatches_on_scoring(n, classes, models)) if not m.startswith(allowed)]
+    assert found == [], f"isinstance on a scoring class outside engine/rules/ (ask rule_for(...) instead): {found}"
