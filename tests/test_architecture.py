@@ -129,6 +129,24 @@ def test_render_never_imports_web() -> None:
     assert _render_imports_web() == []
 
 
+def _imports_render_from_outside() -> list[tuple[str, str]]:
+    """(module, render module) for every module outside render/, web/ and commands/ importing render."""
+    shows = tuple(f"nhs_oversight.{p}" for p in ("render", "web", "commands"))
+    return sorted((m, d) for m, deps in GRAPH.items() if not any(m == s or m.startswith(s + ".") for s in shows)
+                  for d in deps if d == "nhs_oversight.render" or d.startswith("nhs_oversight.render."))
+
+
+def test_results_never_import_render() -> None:
+    # results are made JSON-ready and written with nhs_oversight.util, which every layer may use
+    assert _imports_render_from_outside() == []
+
+
+def test_the_render_import_check_sees_a_result_importing_render(monkeypatch) -> None:
+    monkeypatch.setitem(GRAPH, "nhs_oversight.explain.model", {"nhs_oversight.render.output"})
+    monkeypatch.setitem(GRAPH, "nhs_oversight.web.app", {"nhs_oversight.render.html"})
+    assert _imports_render_from_outside() == [("nhs_oversight.explain.model", "nhs_oversight.render.output")]
+
+
 # -- one list for each concept ------------------------------------------------------------------
 def _literals(predicate) -> list[str]:
     """``module:line`` of every tuple, list or ``range`` call (not docstrings) the predicate accepts."""

@@ -66,7 +66,7 @@ class VerifyReport:
     stand_ins: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        from nhs_oversight.render.output import dataframe_records
+        from nhs_oversight.util.jsonable import dataframe_records
 
         return {
             "meta": self.meta,

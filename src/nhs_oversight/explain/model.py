@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from nhs_oversight.render.output import to_jsonable
+from nhs_oversight.util.jsonable import to_jsonable
 
 
 def _plain(obj: Any) -> Any:

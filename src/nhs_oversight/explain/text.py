@@ -10,7 +10,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from nhs_oversight.explain.formatting import cut_text, is_missing, score_text
-from nhs_oversight.render.labels import label_prefix
+from nhs_oversight.util.labels import label_prefix
 
 if TYPE_CHECKING:
     from nhs_oversight.explain.model import ExplanationRecord
