@@ -13,10 +13,10 @@ from pathlib import Path
 
 from nhs_oversight.engine import Assessment, AssessOptions
 from nhs_oversight.engine import assess as _assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.frameworks import Framework
 from nhs_oversight.frameworks import load_framework as _load_framework
 from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
-from nhs_oversight.inputs import OversightInputs
 
 
 def load_framework(name_or_path: str | Path | Framework = DEFAULT_FRAMEWORK) -> Framework:

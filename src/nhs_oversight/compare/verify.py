@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment, AssessOptions, assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.frameworks.model import Framework
-from nhs_oversight.inputs import OversightInputs
 
 #: Acceptance targets: share of trusts (or trust x metric pairs) that must match exactly.
 TARGETS = {

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine.assessment import Assessment
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.engine.rounding import round_half_up
 from nhs_oversight.engine.scoring import MetricRows, lookup_matrix, score_metric
 from nhs_oversight.errors import OptionError
 from nhs_oversight.frameworks.model import Framework, MatrixScoring, Metric
-from nhs_oversight.inputs import OversightInputs
 
 
 def with_values(inputs: OversightInputs, changes: Mapping[tuple[str, str], float]) -> OversightInputs:

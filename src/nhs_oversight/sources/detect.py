@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.frameworks.periods import Quarter
-from nhs_oversight.inputs import OversightInputs
 from nhs_oversight.sources.common import MissingReport
 from nhs_oversight.sources.league_table import looks_like_league_table, read_league_table
 from nhs_oversight.sources.nof import (
