@@ -36,11 +36,11 @@ def read_inputs(
     ``organisations`` gives each trust its region and ICB: by default the shipped ODS snapshot;
     paths of newer ODS etr exports instead; ``False`` for none. Synthetic data keep their own.
     """
-    from nhs_oversight.sources.detect import read_inputs as _read
+    from nhs_oversight.sources.detect import read_oversight_files
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    data = _read(list(paths), _load_framework(framework), quarter)
+    data = read_oversight_files(list(paths), _load_framework(framework), quarter)
     return with_organisations(data, organisations)
 
 
