@@ -8,6 +8,7 @@ whether or not it runs at import time.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "nhs_oversight"
@@ -188,3 +189,45 @@ def test_raw_kinds_are_listed_only_in_their_registry() -> None:
     found = _literals(lambda n: isinstance(n, ast.Dict) and sum(isinstance(k, ast.Constant) and k.value in names
                                                                 for k in n.keys) >= 3)
     assert found == [], f"dictionaries keyed by raw kinds outside sources/kinds.py: {found}"
+
+
+TEMPLATES = PACKAGE / "render" / "templates"
+_TEMPLATE_SEGMENTS = re.compile(r"\[\s*1\s*,\s*2\s*,\s*3\s*,\s*4\s*(,\s*5\s*)?\]|range\(\s*1\s*,\s*[56]\s*\)")
+
+
+def _template_segment_lists() -> list[str]:
+    return [f"{p.relative_to(TEMPLATES)}:{n}" for p in sorted(TEMPLATES.rglob("*.html"))
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if _TEMPLATE_SEGMENTS.search(line)]
+
+
+def test_the_template_segment_finder_sees_lists_and_ranges() -> None:
+    lines = ["{% for k in [1, 2, 3, 4, 5] %}", "{% for k in [1,2,3,4] %}", "{% for k in range(1, 6) %}",
+             "{% for k in segments %}", "[1, 2]", "{{ [1, 2, 3, 4, 5, 6] }}"]
+    assert [bool(_TEMPLATE_SEGMENTS.search(line)) for line in lines] == [True, True, True, False, False, False]
+
+
+def test_templates_read_the_segments_from_the_engine() -> None:
+    # render/html.py gives every template `segments` and `quartile_segments` (engine/segments.py)
+    assert TEMPLATES.is_dir()
+    assert _template_segment_lists() == []
+
+
+_METRIC_ID = re.compile(r"OF\d{4}")
+
+
+def _metric_id_lists(node: ast.AST) -> bool:
+    """A set, list or tuple of three or more metric ids: a list of metrics kept by hand."""
+    if not isinstance(node, ast.Set | ast.List | ast.Tuple):
+        return False
+    ids = [e for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str) and _METRIC_ID.fullmatch(e.value)]
+    return len(ids) >= 3
+
+
+def test_the_metric_list_finder_sees_sets_of_metric_ids() -> None:
+    tree = ast.parse('a = {"OF0010", "OF0011", "OF0013"}\nb = ("OF0010", "OF0011")\nc = ["OF0010", "x", "OF0011", "OF0013"]')
+    assert sum(_metric_id_lists(n) for n in ast.walk(tree)) == 2
+
+
+def test_lists_of_metrics_live_in_the_framework() -> None:
+    # which metrics are higher-is-better, pooled, averaged... is a field of each metric in frameworks/<id>.yaml
+    assert _literals(_metric_id_lists) == []
