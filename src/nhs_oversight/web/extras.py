@@ -27,7 +27,9 @@ class Unavailable:
 
 
 def _explain() -> ModuleType:
-    from nhs_oversight import explain
+    # not `from nhs_oversight import explain`: until the subpackage is loaded that name is the
+    # package's lazy API function, and the section would say the module is not installed
+    import nhs_oversight.explain as explain
 
     return explain
 
