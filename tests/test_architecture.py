@@ -231,3 +231,58 @@ def test_the_metric_list_finder_sees_sets_of_metric_ids() -> None:
 def test_lists_of_metrics_live_in_the_framework() -> None:
     # which metrics are higher-is-better, pooled, averaged... is a field of each metric in frameworks/<id>.yaml
     assert _literals(_metric_id_lists) == []
+
+
+# -- the layers docs/architecture.md draws ------------------------------------------------------
+ARCHITECTURE = PACKAGE.parents[1] / "docs" / "architecture.md"
+_MEMBER = re.compile(r"[a-z_]+(/|\.py)")
+
+
+def layers_of(text: str) -> list[set[str]]:
+    """The layers of the picture under "Layers and arrows": top-level names each unindented line
+    of its code block starts with (``util/`` -> ``util``, ``errors.py`` -> ``errors``)."""
+    block = text.split("## Layers and arrows", 1)[1].split("```", 2)[1]
+    out = []
+    for line in block.splitlines():
+        if not line or line[0].isspace():
+            continue
+        members = set()
+        for word in line.split(" "):
+            if not _MEMBER.fullmatch(word):
+                break
+            members.add(word.removesuffix("/").removesuffix(".py"))
+        out.append(members)
+    return out
+
+
+def _top(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else "__init__"
+
+
+def layer_breaches(graph: dict[str, set[str]], layers: list[set[str]]) -> list[str]:
+    """Imports from a layer drawn below the importer (the package's ``__init__`` is exempt)."""
+    level = {name: i for i, members in enumerate(layers) for name in members}
+    return sorted(f"{m} -> {d}" for m, deps in graph.items() for d in deps
+                  if _top(d) != "__init__" and _top(m) != "__init__" and level[_top(d)] > level[_top(m)])
+
+
+def test_the_layer_reader_and_checker() -> None:
+    text = "## Layers and arrows\n```\nerrors.py util/   base\nengine/   pure\n   continued engine/\nweb/ render/  shows\n```\n"
+    layers = layers_of(text)
+    assert layers == [{"errors", "util"}, {"engine"}, {"web", "render"}]
+    graph = {"nhs_oversight.web.app": {"nhs_oversight.render.html", "nhs_oversight.util.files"},
+             "nhs_oversight.engine.core": {"nhs_oversight.web.app", "nhs_oversight"}}
+    assert layer_breaches(graph, layers) == ["nhs_oversight.engine.core -> nhs_oversight.web.app"]
+
+
+def test_every_import_follows_the_layers_of_docs_architecture() -> None:
+    layers = layers_of(ARCHITECTURE.read_text(encoding="utf-8"))
+    drawn = [name for members in layers for name in members]
+    tops = {_top(m) for m in MODULES} - {"__init__"}
+    assert sorted(drawn) == sorted(tops), "every top-level module and package drawn once"
+    assert layer_breaches(GRAPH, layers) == []
+
+
+def test_no_module_over_400_lines() -> None:
+    long = {m: n for m, (path, _) in MODULES.items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}, f"split these into modules with one job each: {long}"
