@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from nhs_oversight.derive.successors import KNOWN_SUCCESSIONS  # noqa: E402
-from nhs_oversight.render.output import atomic_write_text  # noqa: E402
 from nhs_oversight.sources.ods import REGIONS, read_ods_etr, read_trust_reference  # noqa: E402
 from nhs_oversight.sources.organisations import SNAPSHOT, SNAPSHOT_META, frame_from_etr  # noqa: E402
+from nhs_oversight.util.files import atomic_write_text  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

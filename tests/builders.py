@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.frameworks import load_framework
-from nhs_oversight.inputs import OversightInputs
 
 
 def framework(minimum_metrics: int = 1, **changes):

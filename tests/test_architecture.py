@@ -8,13 +8,10 @@ whether or not it runs at import time.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "nhs_oversight"
-
-#: Import circles allowed for now, each named: explain/ is being reworked on its own branch.
-KNOWN_CIRCLES = [{"nhs_oversight.explain.model", "nhs_oversight.explain.text"}]
-
 
 def _modules() -> dict[str, tuple[Path, bool]]:
     """Dotted name -> (file, is a package)."""
@@ -106,7 +103,7 @@ def test_the_import_reader_sees_imports_inside_functions() -> None:
 
 
 def test_no_import_circles_among_the_package_modules() -> None:
-    found = [c for c in circles(GRAPH) if c not in KNOWN_CIRCLES]
+    found = circles(GRAPH)
     assert found == [], "import circles: " + "; ".join(" <-> ".join(sorted(c)) for c in found)
 
 
@@ -131,6 +128,24 @@ def _render_imports_web() -> list[tuple[str, str]]:
 
 def test_render_never_imports_web() -> None:
     assert _render_imports_web() == []
+
+
+def _imports_render_from_outside() -> list[tuple[str, str]]:
+    """(module, render module) for every module outside render/, web/ and commands/ importing render."""
+    shows = tuple(f"nhs_oversight.{p}" for p in ("render", "web", "commands"))
+    return sorted((m, d) for m, deps in GRAPH.items() if not any(m == s or m.startswith(s + ".") for s in shows)
+                  for d in deps if d == "nhs_oversight.render" or d.startswith("nhs_oversight.render."))
+
+
+def test_results_never_import_render() -> None:
+    # results are made JSON-ready and written with nhs_oversight.util, which every layer may use
+    assert _imports_render_from_outside() == []
+
+
+def test_the_render_import_check_sees_a_result_importing_render(monkeypatch) -> None:
+    monkeypatch.setitem(GRAPH, "nhs_oversight.explain.model", {"nhs_oversight.render.output"})
+    monkeypatch.setitem(GRAPH, "nhs_oversight.web.app", {"nhs_oversight.render.html"})
+    assert _imports_render_from_outside() == [("nhs_oversight.explain.model", "nhs_oversight.render.output")]
 
 
 # -- one list for each concept ------------------------------------------------------------------
@@ -222,3 +237,100 @@ def test_only_the_rules_and_the_framework_model_dispatch_on_a_scoring_class() ->
     allowed = ("nhs_oversight.engine.rules", "nhs_oversight.frameworks")
     found = [m for m in _literals(lambda n: _dispatches_on_scoring(n, classes, models)) if not m.startswith(allowed)]
     assert found == [], f"isinstance on a scoring class outside engine/rules/ (ask rule_for(...) instead): {found}"
+
+
+TEMPLATES = PACKAGE / "render" / "templates"
+_TEMPLATE_SEGMENTS = re.compile(r"\[\s*1\s*,\s*2\s*,\s*3\s*,\s*4\s*(,\s*5\s*)?\]|range\(\s*1\s*,\s*[56]\s*\)")
+
+
+def _template_segment_lists() -> list[str]:
+    return [f"{p.relative_to(TEMPLATES)}:{n}" for p in sorted(TEMPLATES.rglob("*.html"))
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if _TEMPLATE_SEGMENTS.search(line)]
+
+
+def test_the_template_segment_finder_sees_lists_and_ranges() -> None:
+    lines = ["{% for k in [1, 2, 3, 4, 5] %}", "{% for k in [1,2,3,4] %}", "{% for k in range(1, 6) %}",
+             "{% for k in segments %}", "[1, 2]", "{{ [1, 2, 3, 4, 5, 6] }}"]
+    assert [bool(_TEMPLATE_SEGMENTS.search(line)) for line in lines] == [True, True, True, False, False, False]
+
+
+def test_templates_read_the_segments_from_the_engine() -> None:
+    # render/html.py gives every template `segments` and `quartile_segments` (engine/segments.py)
+    assert TEMPLATES.is_dir()
+    assert _template_segment_lists() == []
+
+
+_METRIC_ID = re.compile(r"OF\d{4}")
+
+
+def _metric_id_lists(node: ast.AST) -> bool:
+    """A set, list or tuple of three or more metric ids: a list of metrics kept by hand."""
+    if not isinstance(node, ast.Set | ast.List | ast.Tuple):
+        return False
+    ids = [e for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str) and _METRIC_ID.fullmatch(e.value)]
+    return len(ids) >= 3
+
+
+def test_the_metric_list_finder_sees_sets_of_metric_ids() -> None:
+    tree = ast.parse('a = {"OF0010", "OF0011", "OF0013"}\nb = ("OF0010", "OF0011")\nc = ["OF0010", "x", "OF0011", "OF0013"]')
+    assert sum(_metric_id_lists(n) for n in ast.walk(tree)) == 2
+
+
+def test_lists_of_metrics_live_in_the_framework() -> None:
+    # which metrics are higher-is-better, pooled, averaged... is a field of each metric in frameworks/<id>.yaml
+    assert _literals(_metric_id_lists) == []
+
+
+# -- the layers docs/architecture.md draws ------------------------------------------------------
+ARCHITECTURE = PACKAGE.parents[1] / "docs" / "architecture.md"
+_MEMBER = re.compile(r"[a-z_]+(/|\.py)")
+
+
+def layers_of(text: str) -> list[set[str]]:
+    """The layers of the picture under "Layers and arrows": top-level names each unindented line
+    of its code block starts with (``util/`` -> ``util``, ``errors.py`` -> ``errors``)."""
+    block = text.split("## Layers and arrows", 1)[1].split("```", 2)[1]
+    out = []
+    for line in block.splitlines():
+        if not line or line[0].isspace():
+            continue
+        members = set()
+        for word in line.split(" "):
+            if not _MEMBER.fullmatch(word):
+                break
+            members.add(word.removesuffix("/").removesuffix(".py"))
+        out.append(members)
+    return out
+
+
+def _top(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else "__init__"
+
+
+def layer_breaches(graph: dict[str, set[str]], layers: list[set[str]]) -> list[str]:
+    """Imports from a layer drawn below the importer (the package's ``__init__`` is exempt)."""
+    level = {name: i for i, members in enumerate(layers) for name in members}
+    return sorted(f"{m} -> {d}" for m, deps in graph.items() for d in deps
+                  if _top(d) != "__init__" and _top(m) != "__init__" and level[_top(d)] > level[_top(m)])
+
+
+def test_the_layer_reader_and_checker() -> None:
+    text = "## Layers and arrows\n```\nerrors.py util/   base\nengine/   pure\n   continued engine/\nweb/ render/  shows\n```\n"
+    layers = layers_of(text)
+    assert layers == [{"errors", "util"}, {"engine"}, {"web", "render"}]
+    graph = {"nhs_oversight.web.app": {"nhs_oversight.render.html", "nhs_oversight.util.files"},
+             "nhs_oversight.engine.core": {"nhs_oversight.web.app", "nhs_oversight"}}
+    assert layer_breaches(graph, layers) == ["nhs_oversight.engine.core -> nhs_oversight.web.app"]
+
+
+def test_every_import_follows_the_layers_of_docs_architecture() -> None:
+    layers = layers_of(ARCHITECTURE.read_text(encoding="utf-8"))
+    drawn = [name for members in layers for name in members]
+    tops = {_top(m) for m in MODULES} - {"__init__"}
+    assert sorted(drawn) == sorted(tops), "every top-level module and package drawn once"
+    assert layer_breaches(GRAPH, layers) == []
+
+
+def test_no_module_over_400_lines() -> None:
+    long = {m: n for m, (path, _) in MODULES.items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}, f"split these into modules with one job each: {long}"

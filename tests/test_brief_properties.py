@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from nhs_oversight.brief import brief
 from nhs_oversight.engine import AssessOptions, assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.frameworks import load_framework
-from nhs_oversight.inputs import OversightInputs
 
 FW = load_framework("nof-2025-26")
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import AssessOptions, assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.engine.whatif import with_values
 from nhs_oversight.frameworks import load_framework
-from nhs_oversight.inputs import OversightInputs
 
 CUTS = (2.0, 2.5, 3.0)
 

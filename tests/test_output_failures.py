@@ -20,12 +20,8 @@ import pytest
 
 from nhs_oversight.cli import main
 from nhs_oversight.errors import OutputError
-from nhs_oversight.render.output import (
-    atomic_write,
-    atomic_write_text,
-    csv_text,
-    neutralise_formulas,
-)
+from nhs_oversight.render.output import csv_text, neutralise_formulas
+from nhs_oversight.util.files import atomic_write, atomic_write_text
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

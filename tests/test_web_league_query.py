@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from nhs_oversight.render import rows as row_cache
-from nhs_oversight.render.output import dataframe_records
+from nhs_oversight.util.jsonable import dataframe_records
 from nhs_oversight.web import views
 from nhs_oversight.web.app import create_app
 from nhs_oversight.web.cache import PageCache

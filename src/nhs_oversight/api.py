@@ -13,10 +13,10 @@ from pathlib import Path
 
 from nhs_oversight.engine import Assessment, AssessOptions
 from nhs_oversight.engine import assess as _assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.frameworks import Framework
 from nhs_oversight.frameworks import load_framework as _load_framework
 from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
-from nhs_oversight.inputs import OversightInputs
 
 
 def load_framework(name_or_path: str | Path | Framework = DEFAULT_FRAMEWORK) -> Framework:
@@ -36,11 +36,11 @@ def read_inputs(
     ``organisations`` gives each trust its region and ICB: by default the shipped ODS snapshot;
     paths of newer ODS etr exports instead; ``False`` for none. Synthetic data keep their own.
     """
-    from nhs_oversight.sources.detect import read_inputs as _read
+    from nhs_oversight.sources.detect import read_oversight_files
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    data = _read(list(paths), _load_framework(framework), quarter)
+    data = read_oversight_files(list(paths), _load_framework(framework), quarter)
     return with_organisations(data, organisations)
 
 

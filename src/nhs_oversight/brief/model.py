@@ -21,7 +21,7 @@ class Sentence:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        from nhs_oversight.render.output import to_jsonable
+        from nhs_oversight.util.jsonable import to_jsonable
 
         return {"text": self.text, "figures": to_jsonable(self.figures), "source": self.source}
 

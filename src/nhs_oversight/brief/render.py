@@ -108,7 +108,7 @@ def to_html(b: Briefing) -> str:
 # -- JSON -----------------------------------------------------------------------------------------
 def to_dict(b: Briefing) -> dict[str, Any]:
     from nhs_oversight import __version__
-    from nhs_oversight.render.output import to_jsonable
+    from nhs_oversight.util.jsonable import to_jsonable
 
     return {
         "title": b.title,

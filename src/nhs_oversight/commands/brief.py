@@ -40,7 +40,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.brief.render import FORMATS, render
         from nhs_oversight.commands.common import load_pair
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import atomic_write_text, infer_format
+        from nhs_oversight.render.output import infer_format
+        from nhs_oversight.util.files import atomic_write_text
 
         fmt = infer_format(output, fmt, default="markdown")
         if fmt not in FORMATS:

@@ -36,6 +36,6 @@ def output(path: object) -> None:
     """``-o`` must name a file in a folder that exists (checked before the work, not after)."""
     if path is None:
         return
-    from nhs_oversight.render.output import check_output_path
+    from nhs_oversight.util.files import check_output_path
 
     check_output_path(path)  # type: ignore[arg-type]

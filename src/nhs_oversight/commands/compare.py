@@ -48,11 +48,9 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
         from nhs_oversight.render.compare_text import comparison_sheets, comparison_text, labelled
-        from nhs_oversight.render.output import (
-            atomic_write_text,
-            to_jsonable,
-        )
         from nhs_oversight.render.tables import write_table
+        from nhs_oversight.util.files import atomic_write_text
+        from nhs_oversight.util.jsonable import to_jsonable
 
         fmt = choose_format(output, fmt, FORMATS)
         switches = [

@@ -61,7 +61,7 @@ def _write(tables: dict, view: str, fmt: str, output: Path | None, meta: dict) -
         return
     if fmt == "table" and view == "watchlist" and {"reasons", "flags_998"} <= set(tables[view].columns):
         from nhs_oversight.render.culture_text import watchlist_text
-        from nhs_oversight.render.output import atomic_write_text
+        from nhs_oversight.util.files import atomic_write_text
 
         text = watchlist_text(tables[view])
         if output:

@@ -21,11 +21,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run everything on the SYNTHETIC national dataset: league table, board pack, HTML report."""
         from nhs_oversight.commands.common import site_from_options
-        from nhs_oversight.render.output import atomic_write_text
         from nhs_oversight.render.tables import write_table
         from nhs_oversight.render.terminal import league_text
         from nhs_oversight.render.workbook import assessment_workbook
         from nhs_oversight.synthetic import nof as synthetic
+        from nhs_oversight.util.files import atomic_write_text
         from nhs_oversight.web.extras import Unavailable
         from nhs_oversight.web.report import build_report
 

@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
             _emit_check(result, check, files or [], fmt, output)
             return
         if result.values.empty and fmt == "table":
-            from nhs_oversight.render.output import atomic_write_text
+            from nhs_oversight.util.files import atomic_write_text
 
             text = nothing_derived(list(result.notes), quarter)
             if output:
@@ -133,8 +133,8 @@ def _check_engine(engine: str) -> None:
 def _emit_check(result, published: list[Path], files: list[Path], fmt: str, output: Path | None) -> None:
     """The definition check instead of the values: per-trust rows, then one line per metric."""
     from nhs_oversight.derive.check import check_against, combined, footprint_check
-    from nhs_oversight.render.output import atomic_write_text
     from nhs_oversight.render.tables import write_table
+    from nhs_oversight.util.files import atomic_write_text
 
     c = combined(check_against(result.values, published), footprint_check(files))
     lines = c.lines() or ["nothing to check: no derived metric has a published value in the files given"]

@@ -69,7 +69,8 @@ def register(app: typer.Typer) -> None:
 
         from nhs_oversight.errors import OptionError
         from nhs_oversight.explain import explain
-        from nhs_oversight.render.output import atomic_write_text, infer_format
+        from nhs_oversight.render.output import infer_format
+        from nhs_oversight.util.files import atomic_write_text
 
         code, files = split_org(list(args or []), org)
         from nhs_oversight.commands.checks import output as check_output

@@ -37,8 +37,9 @@ def register(app: typer.Typer) -> None:
         scores that changed most. CSV has one row per trust in both quarters; JSON has it all.
         """
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import atomic_write_text, infer_format
+        from nhs_oversight.render.output import infer_format
         from nhs_oversight.stats.movement import movement_text, transitions
+        from nhs_oversight.util.files import atomic_write_text
 
         fmt = infer_format(output, fmt)
         if fmt not in ("table", "csv", "json"):

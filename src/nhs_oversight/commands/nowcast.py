@@ -43,8 +43,9 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
         from nhs_oversight.frameworks.periods import Quarter
-        from nhs_oversight.render.output import atomic_write_text, infer_format
+        from nhs_oversight.render.output import infer_format
         from nhs_oversight.render.tables import write_table
+        from nhs_oversight.util.files import atomic_write_text
 
         q = str(Quarter.parse(quarter))
         if not raw:

@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         """
         from nhs_oversight.commands.common import site_from_options
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import atomic_write_text
+        from nhs_oversight.util.files import atomic_write_text
 
         fmt = FORMATS.get(output.suffix.lower().lstrip("."))
         if fmt is None:

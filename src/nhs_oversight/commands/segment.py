@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "table":
             text = league_text(a)
             if output:
-                from nhs_oversight.render.output import atomic_write_text
+                from nhs_oversight.util.files import atomic_write_text
 
                 atomic_write_text(output, text)
                 text = None

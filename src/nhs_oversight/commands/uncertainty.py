@@ -44,13 +44,11 @@ def register(app: typer.Typer) -> None:
         """
         import json
 
-        from nhs_oversight.render.output import (
-            atomic_write_text,
-            to_jsonable,
-        )
         from nhs_oversight.render.tables import write_table
         from nhs_oversight.render.uncertainty_text import labelled, uncertainty_text
         from nhs_oversight.uncertainty import Labels, simulate
+        from nhs_oversight.util.files import atomic_write_text
+        from nhs_oversight.util.jsonable import to_jsonable
 
         fmt = choose_format(output, fmt, FORMATS)
         labels = Labels(stable=stable, probable=probable)

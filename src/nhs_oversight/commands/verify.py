@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.output import atomic_write_text, to_jsonable
+        from nhs_oversight.util.files import atomic_write_text
+        from nhs_oversight.util.jsonable import to_jsonable
 
         if fmt not in ("table", "json"):
             raise OptionError(f"--format {fmt!r}: choose table or json")

@@ -13,11 +13,11 @@ import pandas as pd
 from nhs_oversight.compare.reasons import reason
 from nhs_oversight.compare.variants import SWITCHES, apply_switches
 from nhs_oversight.engine import Assessment, AssessOptions, assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.engine.segments import QUARTILE_SEGMENTS
 from nhs_oversight.errors import OptionError
 from nhs_oversight.frameworks import Framework, load_framework
 from nhs_oversight.frameworks.loader import DEFAULT_FRAMEWORK
-from nhs_oversight.inputs import OversightInputs
 
 COLUMNS = [
     "org_code",

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment, AssessOptions, assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.frameworks.model import Framework
-from nhs_oversight.inputs import OversightInputs
 
 #: Acceptance targets: share of trusts (or trust x metric pairs) that must match exactly.
 TARGETS = {
@@ -66,7 +66,7 @@ class VerifyReport:
     stand_ins: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        from nhs_oversight.render.output import dataframe_records
+        from nhs_oversight.util.jsonable import dataframe_records
 
         return {
             "meta": self.meta,

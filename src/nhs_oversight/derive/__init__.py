@@ -156,9 +156,9 @@ def derive_files(
     When two files cover the same month of the same collection, the revised or later edition
     wins (see :mod:`nhs_oversight.sources.editions`); ``Derived.notes`` says which.
     """
-    from nhs_oversight.derive.inputs import read_inputs
+    from nhs_oversight.derive.inputs import read_raw_tables
 
-    tables, notes, used = read_inputs(list(paths), missing, on_read)
+    tables, notes, used = read_raw_tables(list(paths), missing, on_read)
     result = derive_tables(tables, quarter, metrics, successors, allow_partial, trusts_only, engine)
     result.notes[:0] = notes
     result.inputs = used

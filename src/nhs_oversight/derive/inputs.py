@@ -101,7 +101,7 @@ def combine(raws: list[RawTable]) -> tuple[dict[str, pd.DataFrame], list[str], l
     return tables, notes, used
 
 
-def read_inputs(paths: list[str | Path], missing: MissingReport | None = None, on_read: Any = None) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
+def read_raw_tables(paths: list[str | Path], missing: MissingReport | None = None, on_read: Any = None) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
     """Read raw CSV files and record-level Parquet files into source tables.
 
     Parquet files with ECDS columns become the ``ecds`` source (kept on disk, read by DuckDB).

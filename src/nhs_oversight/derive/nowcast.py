@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine import Assessment, AssessOptions, assess
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
-from nhs_oversight.inputs import OversightInputs
 
 DERIVED = "derived"
 CARRIED = "carried forward"

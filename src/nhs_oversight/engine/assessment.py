@@ -10,11 +10,11 @@ from typing import Any
 
 import pandas as pd
 
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.engine.options import AssessOptions
 from nhs_oversight.engine.segments import SEGMENTS, CutPoints
 from nhs_oversight.errors import OptionError
 from nhs_oversight.frameworks.model import Framework
-from nhs_oversight.inputs import OversightInputs
 
 SUMMARY_COLUMNS = [
     "org_code",

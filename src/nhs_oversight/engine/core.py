@@ -12,13 +12,13 @@ from contextlib import contextmanager
 
 from nhs_oversight.engine.aggregate import aggregate
 from nhs_oversight.engine.assessment import Assessment
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.engine.metric_scores import score_all
 from nhs_oversight.engine.options import AssessOptions
 from nhs_oversight.engine.published import PublishedIndex
 from nhs_oversight.engine.ties import tie_note
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
-from nhs_oversight.inputs import OversightInputs
 
 
 @contextmanager

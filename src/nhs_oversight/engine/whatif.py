@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 from nhs_oversight.engine.assessment import Assessment
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.engine.rounding import round_half_up
 from nhs_oversight.engine.rules import rule_for, score_metric
 from nhs_oversight.engine.scoring import MetricRows
 from nhs_oversight.errors import OptionError
 from nhs_oversight.frameworks.model import Framework, Metric
-from nhs_oversight.inputs import OversightInputs
 
 
 def with_values(inputs: OversightInputs, changes: Mapping[tuple[str, str], float]) -> OversightInputs:

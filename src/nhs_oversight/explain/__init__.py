@@ -14,11 +14,11 @@ import sys
 import types
 
 from nhs_oversight.explain.build import explain
+from nhs_oversight.explain.explanation import Explanation
 from nhs_oversight.explain.model import (
     Change,
     Distance,
     DomainLine,
-    Explanation,
     MetricLine,
     Move,
     Peer,

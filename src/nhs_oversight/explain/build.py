@@ -14,8 +14,9 @@ from nhs_oversight.errors import OptionError
 from nhs_oversight.explain.capped import capped_plan, is_capped
 from nhs_oversight.explain.contributions import contributions
 from nhs_oversight.explain.distance import Target, targets
+from nhs_oversight.explain.explanation import Explanation
 from nhs_oversight.explain.formatting import band_text, decimals_of, is_missing, value_text
-from nhs_oversight.explain.model import Distance, DomainLine, Explanation, MetricLine, Peer
+from nhs_oversight.explain.model import Distance, DomainLine, MetricLine, Peer
 from nhs_oversight.explain.moves import SearchLog, movable, prepare, search_prepared
 from nhs_oversight.explain.peers import against_peers
 from nhs_oversight.explain.plans import metric_plan

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from nhs_oversight.render.output import to_jsonable
+from nhs_oversight.util.jsonable import to_jsonable
 
 
 def _plain(obj: Any) -> Any:
@@ -244,10 +244,10 @@ class Distance(_Record):
 
 
 @dataclass(frozen=True)
-class Explanation(_Record):
-    """Why an organisation is in its segment, how close it is to the next, and what would move it.
-
-    Render with :meth:`to_text`, :meth:`to_markdown` or :meth:`to_dict` (JSON-ready).
+class ExplanationRecord(_Record):
+    """Every field of an explanation. :class:`~nhs_oversight.explain.explanation.Explanation` adds
+    its written forms, so the text renderer can read these fields without importing the class that
+    calls it.
     """
 
     org_code: str
@@ -283,13 +283,3 @@ class Explanation(_Record):
         d = super().to_dict()
         d["moves"] = [m.to_dict() for m in self.moves]
         return d
-
-    def to_text(self) -> str:
-        from nhs_oversight.explain.text import explanation_text
-
-        return explanation_text(self)
-
-    def to_markdown(self) -> str:
-        from nhs_oversight.explain.text import explanation_markdown
-
-        return explanation_markdown(self)

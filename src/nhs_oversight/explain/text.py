@@ -10,10 +10,10 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from nhs_oversight.explain.formatting import cut_text, is_missing, score_text
-from nhs_oversight.render.labels import label_prefix
+from nhs_oversight.util.labels import label_prefix
 
 if TYPE_CHECKING:
-    from nhs_oversight.explain.model import Explanation
+    from nhs_oversight.explain.model import ExplanationRecord
 
 Block = tuple  # ("h", level, text) | ("p", text) | ("ol", [text]) | ("ul", [text]) | ("table", headers, rows)
 
@@ -28,7 +28,7 @@ def _signed(x) -> str:
     return f"{x:+.3f}" if abs(x) >= 0.0005 else "0.000"
 
 
-def blocks(e: Explanation) -> list[Block]:
+def blocks(e: ExplanationRecord) -> list[Block]:
     """The explanation as a document: answer first, then the steps, the figures and the moves."""
     prov = e.provenance
     label = label_prefix(prov.get("dataset"))
@@ -138,7 +138,7 @@ def plan_blocks(plan) -> list[Block]:
     return out
 
 
-def explanation_text(e: Explanation, width: int = 100) -> str:
+def explanation_text(e: ExplanationRecord, width: int = 100) -> str:
     """Plain text for a terminal: wrapped paragraphs and fixed-width tables."""
     lines: list[str] = []
     for b in blocks(e):
@@ -170,7 +170,7 @@ def _fixed_width(headers: list[str], rows: list[list[str]], max_col: int = 60) -
     return out
 
 
-def explanation_markdown(e: Explanation) -> str:
+def explanation_markdown(e: ExplanationRecord) -> str:
     """Markdown for a briefing or a pull request: the same content as the text, with pipe tables."""
     lines: list[str] = []
     for b in blocks(e):

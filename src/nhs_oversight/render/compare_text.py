@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nhs_oversight.compare import Comparison
-from nhs_oversight.render.labels import label_prefix, with_labels
+from nhs_oversight.util.labels import label_prefix, with_labels
 
 WHO_COLUMNS = [
     ("org_code", "ODS"),

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight.render.output import atomic_write
 from nhs_oversight.render.palette import NHS_BLUE, SEGMENT_COLOURS, SEGMENT_TEXT
+from nhs_oversight.util.files import atomic_write
 
 _SCORE_HINTS = ("score", "average")
 _SEGMENT = re.compile(r"segment(_(before|after|a|b))?$")

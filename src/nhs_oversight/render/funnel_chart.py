@@ -152,7 +152,7 @@ def save_chart(chart: Any, fmt: str, output: str | Path | None) -> str | None:
     """Render to SVG or PNG offline; write atomically, or return SVG text when no output path."""
     import vl_convert as vlc
 
-    from nhs_oversight.render.output import atomic_write_bytes, atomic_write_text
+    from nhs_oversight.util.files import atomic_write_bytes, atomic_write_text
 
     spec = chart.to_json()
     if fmt == "svg":

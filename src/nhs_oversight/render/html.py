@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from nhs_oversight.engine.segments import QUARTILE_SEGMENTS, SEGMENTS
 from nhs_oversight.render import charts, evidence
 from nhs_oversight.render.excel import SEGMENT_LEGEND
 from nhs_oversight.render.pages import BODIES, NAV
@@ -84,7 +85,8 @@ def environment():
     )
     env.filters.update(fixed=fixed, number=number, percent=percent, with_unit=with_unit, yes_no=yes_no, signed=signed,
                        plain_evidence=evidence.plain)
-    env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon, remember_rows=remember_rows)
+    env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon, remember_rows=remember_rows,
+                       segments=SEGMENTS, quartile_segments=QUARTILE_SEGMENTS)  # tables of segments count these
     return env
 
 

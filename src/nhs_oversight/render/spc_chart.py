@@ -285,7 +285,7 @@ def chart_bytes(chart: Any, fmt: str) -> bytes:
 
 def write_chart(chart: Any, fmt: str, output: str | Path | None) -> str | None:
     """Write a chart atomically; with no output path return SVG text (PNG needs a path)."""
-    from nhs_oversight.render.output import atomic_write_bytes
+    from nhs_oversight.util.files import atomic_write_bytes
 
     if fmt == "png" and not output:
         raise OptionError("--format png needs --output PATH")

@@ -14,14 +14,9 @@ import pandas as pd
 
 from nhs_oversight.errors import OptionError
 from nhs_oversight.render.excel import write_workbook
-from nhs_oversight.render.output import (
-    TABLE_FORMATS,
-    atomic_write,
-    atomic_write_text,
-    csv_text,
-    dataframe_records,
-    to_jsonable,
-)
+from nhs_oversight.render.output import TABLE_FORMATS, csv_text
+from nhs_oversight.util.files import atomic_write, atomic_write_text
+from nhs_oversight.util.jsonable import dataframe_records, to_jsonable
 
 
 def write_table(

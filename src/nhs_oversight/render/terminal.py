@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from nhs_oversight.engine import Assessment
-from nhs_oversight.render.labels import label_prefix
+from nhs_oversight.util.labels import label_prefix
 
 LEAGUE_COLUMNS = [
     ("rank", "Rank"),

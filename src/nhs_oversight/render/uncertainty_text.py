@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nhs_oversight.render.labels import label_prefix, with_labels
 from nhs_oversight.uncertainty import PublishedAgreement, Uncertainty
+from nhs_oversight.util.labels import label_prefix, with_labels
 
 VIEW = [
     ("rank", "Rank"),

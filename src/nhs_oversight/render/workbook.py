@@ -16,7 +16,7 @@ import pandas as pd
 from nhs_oversight.engine import Assessment
 from nhs_oversight.engine.segments import QUARTILE_SEGMENTS, SEGMENTS
 from nhs_oversight.render.excel import SEGMENT_LEGEND, write_workbook
-from nhs_oversight.render.labels import with_labels
+from nhs_oversight.util.labels import with_labels
 
 #: Readable column titles of the board pack.
 HEADERS = {

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.frameworks.periods import Quarter
-from nhs_oversight.inputs import OversightInputs
 from nhs_oversight.sources.common import MissingReport
 from nhs_oversight.sources.league_table import looks_like_league_table, read_league_table
 from nhs_oversight.sources.nof import (
@@ -24,8 +24,10 @@ from nhs_oversight.sources.nof import (
 from nhs_oversight.sources.wide import looks_like_wide, read_table, read_wide
 
 
-def read_inputs(paths: Sequence[str | Path], framework: Framework, quarter: str | None = None) -> OversightInputs:
-    """Read and join input files for one quarter.
+def read_oversight_files(paths: Sequence[str | Path], framework: Framework, quarter: str | None = None) -> OversightInputs:
+    """Read and join input files for one quarter (regions and ICBs as the files state them).
+
+    :func:`nhs_oversight.api.read_inputs` calls this, then attaches the organisation reference.
 
     NOF data CSVs (any number of per-type files) and wide metric files give metric values;
     league-table CSVs add published averages, ranks, likely ranges and the deficit flag. A NOF

@@ -42,7 +42,7 @@ def fetch(dest: Path, timeout: float = 20.0) -> list[Path]:
     import urllib.error
     import urllib.request
 
-    from nhs_oversight.render.output import atomic_write_bytes
+    from nhs_oversight.util.files import atomic_write_bytes
 
     def get(url: str) -> bytes:
         req = urllib.request.Request(url, headers={"User-Agent": "nhs-oversight"})

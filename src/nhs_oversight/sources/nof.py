@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.frameworks.periods import Quarter
-from nhs_oversight.inputs import OversightInputs
 from nhs_oversight.sources.common import MissingReport, read_csv, require_columns, to_number
 
 REQUIRED = ["Trust_code", "Trust_name", "Trust_type", "Metric_ID", "Value"]

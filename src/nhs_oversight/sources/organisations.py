@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.periods import Quarter
-from nhs_oversight.inputs import OversightInputs
 from nhs_oversight.sources.ods import REGIONS, read_ods_etr
 
 SNAPSHOT_FILE = Path(__file__).resolve().parents[1] / "data" / "reference" / "organisations.csv"

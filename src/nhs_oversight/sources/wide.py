@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nhs_oversight.engine.inputs import OversightInputs
 from nhs_oversight.errors import InputError
 from nhs_oversight.frameworks.model import Framework
 from nhs_oversight.frameworks.periods import Quarter
-from nhs_oversight.inputs import OversightInputs
 from nhs_oversight.sources.common import MissingReport, check_duplicates, read_csv, to_number
 
 _ALIASES = {

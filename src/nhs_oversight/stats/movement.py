@@ -96,7 +96,7 @@ class Movement:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the matrix as nested counts, and each mover with its metric changes."""
-        from nhs_oversight.render.output import dataframe_records, to_jsonable
+        from nhs_oversight.util.jsonable import dataframe_records, to_jsonable
 
         by_org = {code: dataframe_records(g.drop(columns="org_code")) for code, g in self.drivers.groupby("org_code", sort=False)}
         movers = []

@@ -190,7 +190,7 @@ def generate(
     """
     import pyarrow.parquet as pq
 
-    from nhs_oversight.render.output import atomic_write
+    from nhs_oversight.util.files import atomic_write
 
     if rows < 1:
         raise OptionError("--rows must be at least 1")

@@ -108,7 +108,6 @@ _SCORE_ONLY: dict[str, tuple[set[str], tuple[float, float, float, float], float]
     "OF1067": ({_ACUTE, _MH, _COM, _AMB}, (0.02, 0.4, 0.5, 0.08), 0.15),
     "OF1069": ({_ACUTE}, (0.09, 0.82, 0.06, 0.03), 0.97),
 }
-_HIGHER_BETTER = {"OF0010", "OF0011", "OF0013", "OF0016", "OF0023", "OF0041", "OF0057", "OF0061", "OF0079", "OF0081", "OF0084", "OF0085", "OF0106"}
 
 
 def _kind(subtype: str) -> str:
@@ -171,9 +170,9 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
         for mid, (kinds, gen) in _SPEC.items():
             eligible = orgs["kind"].isin(kinds).to_numpy()
             reporting = eligible & (np.random.default_rng(seed + int(mid[2:])).random(len(orgs)) < gen.reporting)
-            v = _draw(gen, latent, mid in _HIGHER_BETTER, qrng)
+            metric = framework.metric(mid)  # its direction, unit and name come from the method, not from here
+            v = _draw(gen, latent, metric.higher_is_better, qrng)
             values_by_metric[mid] = (reporting, v)
-            metric = framework.metric(mid)
             unit = {"percent": "percent", "count": "count", "rate": "rate"}.get(metric.unit, metric.unit)
             for i in np.flatnonzero(reporting):
                 o = orgs.iloc[i]

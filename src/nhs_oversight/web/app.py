@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nhs_oversight.render import html
-from nhs_oversight.render.output import to_jsonable
 from nhs_oversight.render.pages import path as page_path
+from nhs_oversight.util.jsonable import to_jsonable
 from nhs_oversight.web import downloads, method_views, openapi, places, views
 from nhs_oversight.web.cache import PageCache
 from nhs_oversight.web.errors import BadRequest, NotFound, public_message, request_words

@@ -27,10 +27,11 @@ class Unavailable:
 
 
 def _explain() -> ModuleType:
-    # not `from nhs_oversight import explain`: the package's lazy API answers that with the function
-    from nhs_oversight.explain import build
+    # not `from nhs_oversight import explain`: until the subpackage is loaded that name is the
+    # package's lazy API function, and the section would say the module is not installed
+    import nhs_oversight.explain as explain
 
-    return build
+    return explain
 
 
 def _uncertainty() -> ModuleType:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nhs_oversight.render.output import dataframe_records
+from nhs_oversight.util.jsonable import dataframe_records
 from nhs_oversight.web.query import ORDERS, SORTS, LeagueQuery
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nhs_oversight.render.output import dataframe_records, to_jsonable
+from nhs_oversight.util.jsonable import dataframe_records, to_jsonable
 from nhs_oversight.web.extras import Unavailable
 from nhs_oversight.web.page_data import page as _page
 from nhs_oversight.web.page_data import section, table

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from nhs_oversight.render.output import to_jsonable
+from nhs_oversight.util.jsonable import to_jsonable
 from nhs_oversight.web.extras import Unavailable
 from nhs_oversight.web.site import Site
 

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from nhs_oversight.engine.segments import SEGMENTS
-from nhs_oversight.render.output import dataframe_records, to_jsonable
+from nhs_oversight.util.jsonable import dataframe_records, to_jsonable
 from nhs_oversight.web.errors import NotFound
 from nhs_oversight.web.page_data import meta
 from nhs_oversight.web.site import Site

@@ -118,7 +118,7 @@ class Site:
             return mod
 
         def run() -> Any:
-            from nhs_oversight.render.output import to_jsonable
+            from nhs_oversight.util.jsonable import to_jsonable
 
             return to_jsonable(mod.explain(self.assessment, code).to_dict())
 

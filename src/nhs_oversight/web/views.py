@@ -13,7 +13,7 @@ import pandas as pd
 from nhs_oversight.engine.groupings import GROUPINGS
 from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.engine.segments import SEGMENTS
-from nhs_oversight.render.output import dataframe_records, to_jsonable
+from nhs_oversight.util.jsonable import dataframe_records, to_jsonable
 from nhs_oversight.web.league import LeagueIndex, once_per_site
 from nhs_oversight.web.page_data import meta, section, table, unavailable
 from nhs_oversight.web.page_data import page as _page
