@@ -89,9 +89,25 @@ def read_nof_frame(
     require_columns(df, REQUIRED, path)
     df, period = select_quarter(df, path, quarter)
     rows = df.index.to_numpy() + 2
-    name = Path(path).name
-
     ids = df["Metric_ID"].str.strip()
+    codes = df["Trust_code"].str.strip()
+    _check_keys(ids, codes, rows, path, framework)
+
+    values = to_number(df["Value"], path, "Value", missing, rows=rows)
+    _check_shares(ids, values, rows, path, framework)
+    rank = to_number(df["Rank"], path, "Rank", rows=rows) if "Rank" in df.columns else np.full(len(df), np.nan)
+    source = np.asarray([f"{Path(path).name}:row {r}" for r in rows], dtype=object)
+
+    orgs = _organisations(df, codes, rows, path, framework)
+    vals, published, is_raw = _split_rows(df, ids, codes, values, rank, source, framework)
+    present = ~np.isnan(values)
+    published = pd.concat([published, _quartiles(df, codes, ids, is_raw & present, list(source), path, rows)], ignore_index=True)
+    flags = _flags(codes, ids, values, list(source), framework)
+    return orgs, vals, published, flags, period
+
+
+def _check_keys(ids: pd.Series, codes: pd.Series, rows: np.ndarray, path: str, framework: Framework) -> None:
+    """Each row names a known metric and a trust, once: a bad key would silently mis-score."""
     bad = ~ids.str.match(_METRIC_ID.pattern)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -106,7 +122,6 @@ def read_nof_frame(
             column="Metric_ID",
             hint=f"not part of framework {framework.id}",
         )
-    codes = df["Trust_code"].str.strip()
     blank = codes == ""
     if blank.any():
         i = int(np.flatnonzero(blank.to_numpy())[0])
@@ -125,12 +140,9 @@ def read_nof_frame(
             column="Metric_ID",
         )
 
-    values = to_number(df["Value"], path, "Value", missing, rows=rows)
-    _check_shares(ids, values, rows, path, framework)
-    rank = to_number(df["Rank"], path, "Rank", rows=rows) if "Rank" in df.columns else np.full(len(df), np.nan)
-    source = [f"{name}:row {r}" for r in rows]
 
-    # organisations
+def _organisations(df: pd.DataFrame, codes: pd.Series, rows: np.ndarray, path: str, framework: Framework) -> pd.DataFrame:
+    """One row per trust, with a known type: segmentation is done within a trust type."""
     types = df["Trust_type"].str.strip()
     type_ids = types.map({t: framework.trust_type_id(t) for t in types.unique()})
     if type_ids.isna().any():
@@ -157,17 +169,26 @@ def read_nof_frame(
     if (conflicting > 1).any():
         code = conflicting[conflicting > 1].index[0]
         raise InputError(f"trust {code} is listed under more than one Trust_type", file=path, column="Trust_type")
-    orgs = orgs.drop_duplicates("org_code").reset_index(drop=True)
+    return orgs.drop_duplicates("org_code").reset_index(drop=True)
 
-    # split rows by what they are
+
+def _split_rows(
+    df: pd.DataFrame,
+    ids: pd.Series,
+    codes: pd.Series,
+    values: np.ndarray,
+    rank: np.ndarray,
+    source: np.ndarray,
+    framework: Framework,
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Metric values the engine scores, and published figures kept only to verify against."""
     published_score_ids = {m.score_id: m.id for m in framework.metrics if m.scoring.score_is_input}
-    raw_ids = set(framework.metric_ids)
     units = df["Units"].str.strip().str.lower() if "Units" in df.columns else pd.Series([""] * len(df))
-    is_raw = ids.isin(raw_ids)
-    is_score_input = ids.isin(published_score_ids.keys())
+    is_raw = ids.isin(set(framework.metric_ids)).to_numpy()
+    is_score_input = ids.isin(published_score_ids.keys()).to_numpy()
     present = ~np.isnan(values)
 
-    take = (is_raw | is_score_input).to_numpy() & present
+    take = (is_raw | is_score_input) & present
     vals = pd.DataFrame(
         {
             "org_code": codes[take].to_numpy(),
@@ -175,38 +196,27 @@ def read_nof_frame(
             "value": values[take],
             "unit": units[take].to_numpy(),
             "tie_rank": rank[take],
-            "source": np.asarray(source, dtype=object)[take],
-        }
-    )
-    pub_mask = (~is_raw & ~is_score_input).to_numpy() & present
-    published = pd.DataFrame(
-        {
-            "org_code": codes[pub_mask].to_numpy(),
-            "field": ids[pub_mask].to_numpy(),
-            "value": values[pub_mask],
-            "rank": rank[pub_mask],
-            "source": np.asarray(source, dtype=object)[pub_mask],
+            "source": source[take],
         }
     )
     # score-only inputs are also published figures (kept for verification)
+    pub_masks = [~is_raw & ~is_score_input & present, is_score_input & present]
     published = pd.concat(
         [
-            published,
             pd.DataFrame(
                 {
-                    "org_code": codes[is_score_input.to_numpy() & present].to_numpy(),
-                    "field": ids[is_score_input.to_numpy() & present].to_numpy(),
-                    "value": values[is_score_input.to_numpy() & present],
-                    "rank": rank[is_score_input.to_numpy() & present],
-                    "source": np.asarray(source, dtype=object)[is_score_input.to_numpy() & present],
+                    "org_code": codes[mask].to_numpy(),
+                    "field": ids[mask].to_numpy(),
+                    "value": values[mask],
+                    "rank": rank[mask],
+                    "source": source[mask],
                 }
-            ),
+            )
+            for mask in pub_masks
         ],
         ignore_index=True,
     )
-    published = pd.concat([published, _quartiles(df, codes, ids, is_raw.to_numpy() & present, source, path, rows)], ignore_index=True)
-    flags = _flags(codes, ids, values, source, framework)
-    return orgs, vals, published, flags, period
+    return vals, published, is_raw
 
 
 def share_metric_ids(framework: Framework) -> set[str]:
