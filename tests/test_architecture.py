@@ -346,7 +346,7 @@ LONG_FUNCTIONS = {
     "commands.nowcast.register", "commands.nowcast.nowcast_command",
     "commands.uncertainty.register", "commands.uncertainty.uncertainty_command",
     # not yet split into named steps (issue 14): each one leaving this list is a step forward.
-    "sources.spc_input.read_series_csv", "stats.spc.table.spc",
+    "stats.spc.table.spc",
     "sources.wide.read_wide", "explain.build.explain", "sources.staff_survey.read_staff_survey",
     "explain.text.blocks", "history.ingest.ingest_published", "stats.funnel.funnel",
     "render.funnel_chart.funnel_chart", "history.ingest.ingest_files", "explain.steps.steps",

@@ -189,63 +189,92 @@ def read_series_csv(
     -------
     SeriesTable
     """
-    if (value is None) == (numerator is None and denominator is None):
-        raise OptionError("give either --value COL or both --numerator COL and --denominator COL")
-    if (numerator is None) != (denominator is None):
-        raise OptionError("--numerator and --denominator go together")
+    _check_measure(value, numerator, denominator)
     df = read_csv(path)
     filters = parse_where(where)
     measure_cols = [value] if value else [numerator, denominator]
     require_columns(df, [*group, date, *measure_cols, *extra, *(c for c, _ in filters)], path)
+    df, rows = _filtered(df, filters, path)
+    missing = MissingReport()
+    frame, fmt = _keyed(df, group, date, extra, path, rows)
+    keys = [*group, date]
+    for col in measure_cols:
+        frame[col] = _numbers(df, col, path, rows, missing)
+    if value is None:
+        frame, notes = _rates(frame, rows, keys, extra, path, numerator, denominator, per)
+        return SeriesTable(data=frame, value="rate", date_kind=fmt.kind, missing=missing, notes=notes)
+    if sum_rows:
+        frame = _sum_by(frame, keys, [value], extra)
+    else:
+        _dup_check(frame, keys, rows, path)
+    return SeriesTable(data=frame, value=value, date_kind=fmt.kind, missing=missing, notes=[])
+
+
+def _check_measure(value: str | None, numerator: str | None, denominator: str | None) -> None:
+    """A series is either a value column or a rate of two columns, never both or half."""
+    if (value is None) == (numerator is None and denominator is None):
+        raise OptionError("give either --value COL or both --numerator COL and --denominator COL")
+    if (numerator is None) != (denominator is None):
+        raise OptionError("--numerator and --denominator go together")
+
+
+def _keyed(
+    df: pd.DataFrame, group: Sequence[str], date: str, extra: Sequence[str], path: str | Path, rows: np.ndarray
+) -> tuple[pd.DataFrame, DateFormat]:
+    """The series keys, parsed dates and kept columns: the frame the measures are added to."""
+    dates, fmt = parse_dates(df[date], path, date, rows)
+    frame = pd.DataFrame({col: df[col].str.strip() for col in group})
+    frame[date] = dates.to_numpy()
+    for col in extra:
+        frame[col] = df[col].to_numpy()
+    return frame, fmt
+
+
+def _filtered(df: pd.DataFrame, filters: list, path: str | Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows the --where filters keep, with their file row numbers so errors still point at the file."""
     rows = np.arange(2, len(df) + 2)
     for col, allowed in filters:
         keep = df[col].str.strip().isin(allowed).to_numpy()
         df, rows = df[keep], rows[keep]
     if df.empty:
         raise InputError("no rows left" + (" after the --where filters" if filters else ""), file=str(path))
-    df = df.reset_index(drop=True)
-    missing = MissingReport()
-    dates, fmt = parse_dates(df[date], path, date, rows)
-    frame = pd.DataFrame({col: df[col].str.strip() for col in group})
-    frame[date] = dates.to_numpy()
-    for col in extra:
-        frame[col] = df[col].to_numpy()
-    notes: list[str] = []
+    return df.reset_index(drop=True), rows
 
-    def numbers(col: str) -> np.ndarray:
-        local = MissingReport()
-        try:
-            out = to_number(df[col], path, col, local, first_row=0)
-        except InputError as exc:  # positions -> file rows (filters may have dropped lines)
-            raise InputError(exc.message, file=exc.file, row=int(rows[exc.row]), column=exc.column) from None
-        for f, r, c, raw in local.cells:
-            missing.add(f, int(rows[r]), c, raw)
-        return out
 
-    if value:
-        frame[value] = numbers(value)
-        out_value = value
-        if sum_rows:
-            frame = _sum_by(frame, [*group, date], [value], extra)
-        else:
-            _dup_check(frame, [*group, date], rows, path)
-    else:
-        frame[numerator] = numbers(numerator)
-        frame[denominator] = numbers(denominator)
-        raw_rows = frame.assign(_row=rows)
-        frame = _sum_by(frame, [*group, date], [numerator, denominator], extra)
-        out_value = "rate"
-        num = frame[numerator].to_numpy(dtype=float)
-        den = frame[denominator].to_numpy(dtype=float)
-        zero = den == 0
-        if per == 100:  # a percentage: a part cannot exceed its whole
-            _part_not_above_whole(frame, raw_rows, num, den, [*group, date], path, numerator, denominator)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.where(zero, np.nan, per * num / den)
-        if zero.any():
-            notes.append(f"{int(zero.sum())} series-date(s) with a zero {denominator} have no rate")
-        frame[out_value] = rate
-    return SeriesTable(data=frame, value=out_value, date_kind=fmt.kind, missing=missing, notes=notes)
+def _numbers(df: pd.DataFrame, col: str, path: str | Path, rows: np.ndarray, missing: MissingReport) -> np.ndarray:
+    """A column as numbers, with errors and blanks named by file row (filters may have dropped lines)."""
+    local = MissingReport()
+    try:
+        out = to_number(df[col], path, col, local, first_row=0)
+    except InputError as exc:
+        raise InputError(exc.message, file=exc.file, row=int(rows[exc.row]), column=exc.column) from None
+    for f, r, c, raw in local.cells:
+        missing.add(f, int(rows[r]), c, raw)
+    return out
+
+
+def _rates(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    keys: list[str],
+    extra: Sequence[str],
+    path: str | Path,
+    numerator: str,
+    denominator: str,
+    per: float,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Sum numerator and denominator per series and date, then the rate; a zero denominator has none."""
+    raw_rows = frame.assign(_row=rows)
+    frame = _sum_by(frame, keys, [numerator, denominator], extra)
+    num = frame[numerator].to_numpy(dtype=float)
+    den = frame[denominator].to_numpy(dtype=float)
+    zero = den == 0
+    if per == 100:  # a percentage: a part cannot exceed its whole
+        _part_not_above_whole(frame, raw_rows, num, den, keys, path, numerator, denominator)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame["rate"] = np.where(zero, np.nan, per * num / den)
+    notes = [f"{int(zero.sum())} series-date(s) with a zero {denominator} have no rate"] if zero.any() else []
+    return frame, notes
 
 
 def _dup_check(frame: pd.DataFrame, keys: list[str], rows: np.ndarray, path: str | Path) -> None:
