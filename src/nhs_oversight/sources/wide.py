@@ -100,12 +100,32 @@ def read_wide(path: str | Path, framework: Framework, df: pd.DataFrame | None = 
     path = str(path)
     df = read_table(path) if df is None else df
     cols = _canonical(df, path)
-    name = Path(path).name
     codes = df[cols["org_code"]].str.strip()
     if (codes == "").any():
         raise InputError("empty organisation code", file=path, row=int(np.flatnonzero((codes == "").to_numpy())[0]) + 2, column=cols["org_code"])
     check_duplicates(df.assign(_code=codes), ["_code"], path)
+    orgs = _organisations(df, cols, codes, path, framework)
+    missing = MissingReport()
+    values = _metric_values(df, codes, path, framework, missing)
+    labels = {v for v in _optional(df, cols, "dataset") if v}
+    return OversightInputs(
+        orgs=orgs,
+        values=values,
+        flags=_wide_flags(df, cols, codes, path),
+        period=_period(df, cols, path),
+        files=(path,),
+        label=" + ".join(sorted(labels)) or None,
+        notes=(missing.summary(),) if len(missing) else (),
+    )
 
+
+def _optional(df: pd.DataFrame, cols: dict[str, str], key: str) -> pd.Series:
+    """An optional column's stripped cells, or blanks when the file has no such column."""
+    return df[cols[key]].str.strip() if key in cols else pd.Series([""] * len(df))
+
+
+def _organisations(df: pd.DataFrame, cols: dict[str, str], codes: pd.Series, path: str, framework: Framework) -> pd.DataFrame:
+    """One row per trust, with a known type: segmentation is done within a trust type."""
     types = df[cols["trust_type"]].str.strip()
     type_ids = types.map(framework.trust_type_id)
     if type_ids.isna().any():
@@ -114,26 +134,26 @@ def read_wide(path: str | Path, framework: Framework, df: pd.DataFrame | None = 
             f"unknown trust type {types.iloc[i]!r}", file=path, row=i + 2, column=cols["trust_type"],
             hint="expected one of " + ", ".join(t.label for t in framework.trust_types),
         )
-
-    def opt(key: str) -> pd.Series:
-        return df[cols[key]].str.strip() if key in cols else pd.Series([""] * len(df))
-
-    orgs = pd.DataFrame(
+    names = _optional(df, cols, "org_name")
+    return pd.DataFrame(
         {
             "org_code": codes,
-            "org_name": opt("org_name").where(opt("org_name") != "", codes),
+            "org_name": names.where(names != "", codes),
             "trust_type": type_ids,
-            "trust_subtype": opt("trust_subtype"),
-            "region": opt("region"),
-            "icb_code": opt("icb_code"),
-            "icb_name": opt("icb_name"),
+            "trust_subtype": _optional(df, cols, "trust_subtype"),
+            "region": _optional(df, cols, "region"),
+            "icb_code": _optional(df, cols, "icb_code"),
+            "icb_name": _optional(df, cols, "icb_name"),
         }
     )
 
+
+def _metric_values(df: pd.DataFrame, codes: pd.Series, path: str, framework: Framework, missing: MissingReport) -> pd.DataFrame:
+    """The long table of values from the metric columns; an unknown metric column is an error, not ignored."""
+    name = Path(path).name
     score_only = {m.score_id: m.id for m in framework.metrics if m.scoring.score_is_input}
     raw_ids = set(framework.metric_ids)
     units = {m.group(1).upper(): c for c in df.columns if (m := _UNIT_COL.match(c))}
-    missing = MissingReport()
     parts = []
     for c in df.columns:
         if not _METRIC_COL.match(c):
@@ -161,6 +181,12 @@ def read_wide(path: str | Path, framework: Framework, df: pd.DataFrame | None = 
         )
     if not parts:
         raise InputError("no metric columns (OF0013, OF0003, ...)", file=path, row=1)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _wide_flags(df: pd.DataFrame, cols: dict[str, str], codes: pd.Series, path: str) -> pd.DataFrame:
+    """The financial and recovery-support flags, blank when the file has no such column."""
+    name = Path(path).name
     flags = pd.DataFrame({"org_code": codes})
     for key, col in (("financial_flag", "financial"), ("recovery_support", "rsp")):
         if key in cols:
@@ -169,20 +195,14 @@ def read_wide(path: str | Path, framework: Framework, df: pd.DataFrame | None = 
         else:
             flags[f"{col}_flag"] = np.nan
             flags[f"{col}_source"] = None
-    period = None
-    if "quarter" in cols:
-        quarters = {q for q in opt("quarter") if q}
-        if len(quarters) > 1:
-            raise InputError(f"several quarters in one file: {', '.join(sorted(quarters))}", file=path, column=cols["quarter"])
-        if quarters:
-            period = str(Quarter.parse(quarters.pop()))
-    labels = {v for v in opt("dataset") if v}
-    return OversightInputs(
-        orgs=orgs,
-        values=pd.concat(parts, ignore_index=True),
-        flags=flags,
-        period=period,
-        files=(path,),
-        label=" + ".join(sorted(labels)) or None,
-        notes=(missing.summary(),) if len(missing) else (),
-    )
+    return flags
+
+
+def _period(df: pd.DataFrame, cols: dict[str, str], path: str) -> str | None:
+    """The file's one quarter, if it names one: several quarters in one wide file is an error."""
+    if "quarter" not in cols:
+        return None
+    quarters = {q for q in _optional(df, cols, "quarter") if q}
+    if len(quarters) > 1:
+        raise InputError(f"several quarters in one file: {', '.join(sorted(quarters))}", file=path, column=cols["quarter"])
+    return str(Quarter.parse(quarters.pop())) if quarters else None
