@@ -56,22 +56,71 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bo
     org = _find(assessment, org_code)
     code = str(org["org_code"])
     fw = assessment.framework
-    rows = assessment.metrics[assessment.metrics["org_code"].to_numpy(dtype=object) == code]
-    order = {m.id: i for i, m in enumerate(fw.metrics)}
-    rows = rows.assign(_o=rows["metric_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    rows = _metric_rows(assessment, code)
     weight, contribution, share = contributions(fw, rows, float(org["average_score_unrounded"]))
     weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
 
     probe = Probe(assessment, code)
     offered, not_offered = movable(assessment, probe, rows)
     reasons = {d["metric_id"]: d["reason"] for d in not_offered}
-    records = rows.to_dict("records")
-    own_scores = dict(zip(rows["metric_id"], rows["score"].astype(float), strict=True))
-    lines = tuple(
-        _metric_line(assessment, probe, r, own_scores, weight[i], contribution[i], share[i], reasons) for i, r in enumerate(records)
-    )
+    lines = _metric_lines(assessment, probe, rows, weight, contribution, share, reasons)
 
     log = SearchLog()
+    distance, plan_list = _towards_targets(assessment, org, probe, rows, weights, offered, max_moves, plans, log)
+
+    provenance = dict(assessment.provenance(), dataset=assessment.label)
+    return Explanation(
+        **_standing(fw, org),
+        headline=headline(assessment, org),
+        steps=steps(assessment, org, rows),
+        metrics=lines,
+        domains=_domains(assessment, code, org["trust_type"]),
+        peers=_peers(assessment, code, org["trust_type"]),
+        distance=tuple(distance),
+        not_offered=tuple(not_offered),
+        provenance=provenance,
+        warnings=tuple(assessment.warnings),
+        search={"engine_runs": log.engine_runs, "candidates_scored": log.candidates_scored, "unconfirmed": log.unconfirmed},
+        plans=tuple(plan_list),
+        against_peers=against_peers(assessment, probe, rows) if plans else (),
+    )
+
+
+def _standing(fw, org: pd.Series) -> dict:
+    """Who the organisation is and where it stands, as the assessment holds it (never recomputed)."""
+    return {
+        "org_code": str(org["org_code"]),
+        "org_name": str(org["org_name"]),
+        "trust_type": str(org["trust_type"]),
+        "trust_type_label": fw.trust_type_label(org["trust_type"]),
+        "final_segment": _int(org["final_segment"]),
+        "adjusted_segment": _int(org["adjusted_segment"]),
+        "unadjusted_segment": _int(org["unadjusted_segment"]),
+        "average_score": _float(org["average_score"]),
+        "average_score_unrounded": _float(org["average_score_unrounded"]),
+        "rank": _int(org["rank"]),
+        "rank_of": _int(org["rank_of"]),
+    }
+
+
+def _metric_lines(assessment: Assessment, probe: Probe, rows: pd.DataFrame, weight, contribution, share, reasons: dict) -> tuple:
+    """One line per metric: its score, its weight in the average, and why it is or is not offered as a move."""
+    own_scores = dict(zip(rows["metric_id"], rows["score"].astype(float), strict=True))
+    return tuple(
+        _metric_line(assessment, probe, r, own_scores, weight[i], contribution[i], share[i], reasons)
+        for i, r in enumerate(rows.to_dict("records"))
+    )
+
+
+def _metric_rows(assessment: Assessment, code: str) -> pd.DataFrame:
+    """The organisation's metric rows in the framework's order, the order every surface lists them."""
+    rows = assessment.metrics[assessment.metrics["org_code"].to_numpy(dtype=object) == code]
+    order = {m.id: i for i, m in enumerate(assessment.framework.metrics)}
+    return rows.assign(_o=rows["metric_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def _towards_targets(assessment, org, probe, rows, weights, offered, max_moves: int, plans: bool, log: SearchLog) -> tuple[list, list]:
+    """For each adjacent segment: how far it is, the moves and the plan that would reach it."""
     distance, plan_list = [], []
     for target in targets(assessment, org):
         moves, how, plan = (), "none", None
@@ -86,34 +135,7 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bo
         if plan is not None:
             plan_list.append(plan)
         distance.append(_distance(target, moves, how, plan, searched=max_moves > 0))
-
-    provenance = dict(assessment.provenance())
-    provenance["dataset"] = assessment.label
-    return Explanation(
-        org_code=code,
-        org_name=str(org["org_name"]),
-        trust_type=str(org["trust_type"]),
-        trust_type_label=fw.trust_type_label(org["trust_type"]),
-        final_segment=_int(org["final_segment"]),
-        adjusted_segment=_int(org["adjusted_segment"]),
-        unadjusted_segment=_int(org["unadjusted_segment"]),
-        average_score=_float(org["average_score"]),
-        average_score_unrounded=_float(org["average_score_unrounded"]),
-        rank=_int(org["rank"]),
-        rank_of=_int(org["rank_of"]),
-        headline=headline(assessment, org),
-        steps=steps(assessment, org, rows),
-        metrics=lines,
-        domains=_domains(assessment, code, org["trust_type"]),
-        peers=_peers(assessment, code, org["trust_type"]),
-        distance=tuple(distance),
-        not_offered=tuple(not_offered),
-        provenance=provenance,
-        warnings=tuple(assessment.warnings),
-        search={"engine_runs": log.engine_runs, "candidates_scored": log.candidates_scored, "unconfirmed": log.unconfirmed},
-        plans=tuple(plan_list),
-        against_peers=against_peers(assessment, probe, rows) if plans else (),
-    )
+    return distance, plan_list
 
 
 def _find(assessment: Assessment, org_code: str) -> pd.Series:
@@ -290,9 +312,7 @@ def plans_for(assessment: Assessment, org_code: str, directions: tuple[str, ...]
     org = _find(assessment, org_code)
     code = str(org["org_code"])
     fw = assessment.framework
-    rows = assessment.metrics[assessment.metrics["org_code"].to_numpy(dtype=object) == code]
-    order = {m.id: i for i, m in enumerate(fw.metrics)}
-    rows = rows.assign(_o=rows["metric_id"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    rows = _metric_rows(assessment, code)
     weight, _, _ = contributions(fw, rows, float(org["average_score_unrounded"]))
     weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
     probe = Probe(assessment, code)
