@@ -348,7 +348,7 @@ LONG_FUNCTIONS = {
     # not yet split into named steps (issue 14): each one leaving this list is a step forward.
     "stats.spc.table.spc",
     "sources.staff_survey.read_staff_survey",
-    "explain.text.blocks", "history.ingest.ingest_published", "stats.funnel.funnel",
+    "explain.text.blocks", "stats.funnel.funnel",
     "render.funnel_chart.funnel_chart", "history.ingest.ingest_files", "explain.steps.steps",
     "stats.culture.culture_signals", "web.app._pages", "sources.culture_detail.read_culture_detail",
     "sources.rtt.read_rtt",

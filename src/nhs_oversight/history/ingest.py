@@ -209,6 +209,22 @@ def ingest_published(con_or_db_path: Any, tidy_df: pd.DataFrame, source_meta: di
     name = str(source_meta.get("name") or "")
     if not name:
         raise OptionError("source_meta needs the file name under 'name'")
+    df = _published_rows(tidy_df, name)
+    sha = str(source_meta.get("sha256") or _frame_sha(df))
+    edition = _published_edition(source_meta, name)
+
+    def load(con: Any) -> LoadResult:
+        return _store_published(con, df, name, sha, edition)
+
+    if isinstance(con_or_db_path, str | Path):
+        with open_db(con_or_db_path) as con:
+            return load(con)
+    _ensure_schema(con_or_db_path)
+    return load(con_or_db_path)
+
+
+def _published_rows(tidy_df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The published table checked and normalised (codes upper case, periods canonical), one row per key."""
     lacking = [c for c in PUBLISHED_COLUMNS if c not in tidy_df.columns]
     if lacking:
         raise InputError(f"published table lacks column(s) {', '.join(lacking)}", file=name, column=lacking[0])
@@ -229,45 +245,45 @@ def ingest_published(con_or_db_path: Any, tidy_df: pd.DataFrame, source_meta: di
     if dup.any():
         r = df[dup].iloc[0]
         raise InputError(f"duplicate row for {r['org_code']} {r['metric_id']} {r['period']}", file=name)
-    sha = str(source_meta.get("sha256") or _frame_sha(df))
-    if "revised" in source_meta:
-        edition = Edition(bool(source_meta["revised"]), str(source_meta.get("stamp", "")))
-    else:
-        edition = edition_of(name)
-        if not edition.revised:
-            import re
+    return df
 
-            m = re.search(r"[-_]v(\d+)(?:\.|$|[-_])", name, re.I)
-            if m and int(m.group(1)) > 1:
-                edition = Edition(True, m.group(1).zfill(8))
+
+def _published_edition(source_meta: dict[str, Any], name: str) -> Edition:
+    """The file's edition, from the metadata or else its name, so a revision outranks the first release."""
+    if "revised" in source_meta:
+        return Edition(bool(source_meta["revised"]), str(source_meta.get("stamp", "")))
+    edition = edition_of(name)
+    if not edition.revised:
+        import re
+
+        m = re.search(r"[-_]v(\d+)(?:\.|$|[-_])", name, re.I)
+        if m and int(m.group(1)) > 1:
+            edition = Edition(True, m.group(1).zfill(8))
+    return edition
+
+
+def _store_published(con: Any, df: pd.DataFrame, name: str, sha: str, edition: Edition) -> LoadResult:
+    """Insert the rows and claim their quarters in one transaction; the same content twice changes nothing."""
     part = ",".join(sorted(df["trust_type"].unique()))
     periods = sorted(df["period"].unique())
     firsts = [pd.Timestamp(Quarter.parse(q).months[0]) for q in periods]
-
-    def load(con: Any) -> LoadResult:
-        if con.execute("SELECT 1 FROM source_files WHERE sha256 = ?", [sha]).fetchone():
-            return LoadResult(name, sha, PUBLISHED_KIND, "already loaded", 0, periods, [])
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.register("_published", df)
-            con.execute(
-                "INSERT INTO published_metrics SELECT ?, org_code, org_name, trust_type, metric_id, period, "
-                "CAST(value AS DOUBLE), CAST(period_start AS DATE) FROM _published",
-                [sha],
-            )
-            con.unregister("_published")
-            seq = _next_seq(con)
-            _record_file(con, sha, name, PUBLISHED_KIND, part, edition, periods,
-                         min(firsts).date(), max(firsts).date(), len(df), seq)
-            notes = _claim(con, PUBLISHED_KIND, part, firsts, sha, name, edition, seq)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return LoadResult(name, sha, PUBLISHED_KIND, "loaded", len(df), periods, notes)
-
-    if isinstance(con_or_db_path, str | Path):
-        with open_db(con_or_db_path) as con:
-            return load(con)
-    _ensure_schema(con_or_db_path)
-    return load(con_or_db_path)
+    if con.execute("SELECT 1 FROM source_files WHERE sha256 = ?", [sha]).fetchone():
+        return LoadResult(name, sha, PUBLISHED_KIND, "already loaded", 0, periods, [])
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("_published", df)
+        con.execute(
+            "INSERT INTO published_metrics SELECT ?, org_code, org_name, trust_type, metric_id, period, "
+            "CAST(value AS DOUBLE), CAST(period_start AS DATE) FROM _published",
+            [sha],
+        )
+        con.unregister("_published")
+        seq = _next_seq(con)
+        _record_file(con, sha, name, PUBLISHED_KIND, part, edition, periods,
+                     min(firsts).date(), max(firsts).date(), len(df), seq)
+        notes = _claim(con, PUBLISHED_KIND, part, firsts, sha, name, edition, seq)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LoadResult(name, sha, PUBLISHED_KIND, "loaded", len(df), periods, notes)
