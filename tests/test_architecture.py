@@ -349,7 +349,7 @@ LONG_FUNCTIONS = {
     "stats.spc.table.spc",
     "sources.staff_survey.read_staff_survey",
     "explain.text.blocks", "stats.funnel.funnel",
-    "render.funnel_chart.funnel_chart", "history.ingest.ingest_files", "explain.steps.steps",
+    "render.funnel_chart.funnel_chart", "explain.steps.steps",
     "stats.culture.culture_signals", "web.app._pages", "sources.culture_detail.read_culture_detail",
     "sources.rtt.read_rtt",
 }

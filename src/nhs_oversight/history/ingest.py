@@ -130,10 +130,32 @@ def ingest_files(
     on_read : optional callback ``f(path)`` called after each file is read (progress).
     """
     from nhs_oversight.derive.inputs import part_of
-    from nhs_oversight.sources.raw import read_raws, sha256_of
 
     with open_db(db) as con:
         known = {r[0] for r in con.execute("SELECT sha256 FROM source_files").fetchall()}
+    results, pending = _read_new(paths, known, missing, on_read)
+    if not pending:
+        return results
+    by_sha = {r.sha256: r for r in results}
+    by_sha_first: dict[str, Any] = {}
+    for raw in pending:
+        by_sha_first.setdefault(raw.sha256, raw)
+    with open_db(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for raw in pending:
+                _store_raw(con, raw, part_of(raw), by_sha[raw.sha256], first=raw is by_sha_first[raw.sha256])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return results
+
+
+def _read_new(paths: Sequence[str | Path], known: set[str], missing: MissingReport | None, on_read: Any) -> tuple[list[LoadResult], list]:
+    """Read every file not yet loaded before the database is touched, so a bad file changes nothing."""
+    from nhs_oversight.sources.raw import read_raws, sha256_of
+
     results: list[LoadResult] = []
     pending = []
     seen: set[str] = set()
@@ -150,38 +172,27 @@ def ingest_files(
                                       [w for t in tables for w in t.warnings]))
         if on_read:
             on_read(p)
-    if not pending:
-        return results
-    by_sha = {r.sha256: r for r in results}
-    by_sha_first: dict[str, Any] = {}
-    for raw in pending:
-        by_sha_first.setdefault(raw.sha256, raw)
-    with open_db(db) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for raw in pending:
-                table = RAW_TABLES[raw.kind]
-                frame = raw.frame
-                _create_raw_table(con, table, frame)
-                _insert_frame(con, table, frame, raw.sha256)
-                seq = _next_seq(con)
-                months = raw.months
-                periods = [f"{m:%Y-%m}" for m in months]
-                part = part_of(raw)
-                if raw is by_sha_first[raw.sha256]:
-                    _record_file(con, raw.sha256, raw.name, raw.kind, part, raw.edition, periods,
-                                 months[0].date() if months else None, months[-1].date() if months else None,
-                                 len(frame), seq)
-                # the ODS list has no month: it is one edition, the latest counts
-                claims = months if months else [pd.Timestamp("1900-01-01")]
-                by_sha[raw.sha256].notes.extend(_claim(con, raw.kind, part, claims, raw.sha256, raw.name, raw.edition, seq))
-                if raw is by_sha_first[raw.sha256]:
-                    by_sha[raw.sha256].periods = periods
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return results
+    return results, pending
+
+
+def _store_raw(con: Any, raw: Any, part: str, result: LoadResult, first: bool) -> None:
+    """Insert one raw table and claim its months; a file's first table also records the file."""
+    table = RAW_TABLES[raw.kind]
+    frame = raw.frame
+    _create_raw_table(con, table, frame)
+    _insert_frame(con, table, frame, raw.sha256)
+    seq = _next_seq(con)
+    months = raw.months
+    periods = [f"{m:%Y-%m}" for m in months]
+    if first:
+        _record_file(con, raw.sha256, raw.name, raw.kind, part, raw.edition, periods,
+                     months[0].date() if months else None, months[-1].date() if months else None,
+                     len(frame), seq)
+    # the ODS list has no month: it is one edition, the latest counts
+    claims = months if months else [pd.Timestamp("1900-01-01")]
+    result.notes.extend(_claim(con, raw.kind, part, claims, raw.sha256, raw.name, raw.edition, seq))
+    if first:
+        result.periods = periods
 
 
 def _frame_sha(df: pd.DataFrame) -> str:
