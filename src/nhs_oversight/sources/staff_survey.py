@@ -140,6 +140,15 @@ def read_staff_survey(path: str | Path) -> StaffSurveyResults:
             "no measure columns found", file=path, row=1,
             hint="expected pairs such as 'Stress_base' and 'Stress_rate'",
         )
+    df = _checked_keys(df, path)
+    missing = MissingReport()
+    values = _measure_values(df, pairs, path, missing)
+    orgs = _organisations(df, path, missing)
+    return StaffSurveyResults(path=path, organisations=orgs, values=values, missing=missing)
+
+
+def _checked_keys(df: pd.DataFrame, path: str) -> pd.DataFrame:
+    """Every row names an organisation and a year, once: a blank or repeated key would mislabel a result."""
     if df.empty:
         raise InputError("file has a header but no rows", file=path)
     for col in REQUIRED:
@@ -154,8 +163,11 @@ def read_staff_survey(path: str | Path) -> StaffSurveyResults:
     df["Year"] = years
     df["ODS code"] = df["ODS code"].str.strip().str.upper()
     check_duplicates(df, ["ODS code", "Year"], path)
+    return df
 
-    missing = MissingReport()
+
+def _measure_values(df: pd.DataFrame, pairs: dict[str, str], path: str, missing: MissingReport) -> pd.DataFrame:
+    """One row per organisation, year and measure: a percentage and its base, both checked in range."""
     rows = np.arange(len(df)) + 2
     bases: dict[str, np.ndarray] = {}
     for base_col in sorted(set(pairs.values())):
@@ -177,27 +189,30 @@ def read_staff_survey(path: str | Path) -> StaffSurveyResults:
             )
         frames.append(pd.DataFrame({
             "org_code": df["ODS code"].to_numpy(),
-            "year": years.astype(int).to_numpy(),
+            "year": df["Year"].astype(int).to_numpy(),
             "measure": rate_col[: -len("_rate")],
             "base": bases[base_col],
             "percent": r,
             "row": rows,
         }))
-    values = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
 
+
+def _organisations(df: pd.DataFrame, path: str, missing: MissingReport) -> pd.DataFrame:
+    """One row per organisation and year, with its group: only trusts are compared with trusts."""
     region, ics = _region_and_ics(df)
     respondents = (to_number(df["Respondents"], path, "Respondents", missing)
                    if "Respondents" in df.columns else np.full(len(df), np.nan))
     orgs = pd.DataFrame({
         "org_code": df["ODS code"].to_numpy(),
-        "year": years.astype(int).to_numpy(),
+        "year": df["Year"].astype(int).to_numpy(),
         "org_name": df["Organisation name"].str.strip().to_numpy(),
         "benchmarking_group": df["Benchmarking group"].str.strip().to_numpy(),
         "region": region,
         "ics": ics,
         "weighting": df["Weighting"].str.strip().to_numpy() if "Weighting" in df.columns else "",
         "respondents": respondents,
-        "row": rows,
+        "row": np.arange(len(df)) + 2,
     })
     orgs["is_trust"] = orgs["benchmarking_group"].isin(TRUST_GROUPS)
-    return StaffSurveyResults(path=path, organisations=orgs, values=values, missing=missing)
+    return orgs
