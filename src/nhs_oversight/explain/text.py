@@ -41,6 +41,16 @@ def blocks(e: ExplanationRecord) -> list[Block]:
         ("ol", [s.text for s in e.steps]),
         ("h", 2, "What would change it"),
     ]
+    out += _move_blocks(e)
+    out += _metric_blocks(e)
+    out += _standing_blocks(e)
+    out += _source_blocks(prov)
+    return out
+
+
+def _move_blocks(e: ExplanationRecord) -> list[Block]:
+    """What would change the segment: each adjacent segment's distance, moves and plan."""
+    out: list[Block] = []
     for d in e.distance:
         if d.target_segment is not None:
             title = ("Up to" if d.direction == "better" else "Down to") + f" segment {d.target_segment}"
@@ -61,7 +71,12 @@ def blocks(e: ExplanationRecord) -> list[Block]:
     out.append(("p", "Moves hold every other trust's values and the cut points fixed; the financial override and "
                      "Recovery Support Programme flags are inputs and do not change. Effort is the change as a share of "
                      "the spread of the scoring group's values."))
+    return out
 
+
+def _metric_blocks(e: ExplanationRecord) -> list[Block]:
+    """Each metric's score and pull on the average, against its peers, and how it was scored."""
+    out: list[Block] = []
     out.append(("h", 2, "Metrics"))
     out.append(("p", "Contribution: how much worse (+) or better (-) than the trust's own average each metric pulls it "
                      "(weight x (score - average) / total weight; they sum to zero). Share: weight x score / total "
@@ -84,7 +99,12 @@ def blocks(e: ExplanationRecord) -> list[Block]:
         ]))
     out.append(("p", "How each metric was scored, and the input row it came from:"))
     out.append(("ul", [f"{m.metric_id} {m.short_name}: {m.rule_text} [{m.input_row}]" for m in e.metrics]))
+    return out
 
+
+def _standing_blocks(e: ExplanationRecord) -> list[Block]:
+    """The domains and the neighbours in the league table, when the explanation holds them."""
+    out: list[Block] = []
     if e.domains:
         out.append(("h", 2, "Domains"))
         out.append(("table", ["Domain", "Metrics", "Score", "Segment", "Rank", "Cut points"], [
@@ -104,7 +124,12 @@ def blocks(e: ExplanationRecord) -> list[Block]:
 
         table = [row(p) for p in above] + [["this trust", *you[1:]]] + [row(p) for p in below]
         out.append(("table", ["", "ODS", "Trust", "Average", "Segment", "Rank"], table))
+    return out
 
+
+def _source_blocks(prov: dict) -> list[Block]:
+    """Where the figures came from: framework, period, files, cut points, dataset."""
+    out: list[Block] = []
     files = ", ".join(prov.get("source_files") or []) or "not recorded"
     cut = prov.get("cutpoints", {}).get("overall", {})
     out.append(("h", 2, "Source"))
