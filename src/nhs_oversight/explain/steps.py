@@ -77,13 +77,28 @@ def headline(assessment: Assessment, org: pd.Series) -> str:
 
 def steps(assessment: Assessment, org: pd.Series, rows: pd.DataFrame) -> tuple[Step, ...]:
     """Average, cut points, segment on scores, financial override, Recovery Support Programme, rank."""
-    fw = assessment.framework
-    code = org["org_code"]
     upper = upper_inclusive(assessment)
     cuts = own_cutpoints(assessment, org["trust_type"])
-    cp = assessment.cutpoints["overall"]
-    avg, avg_u = float(org["average_score"]), float(org["average_score_unrounded"])
+    avg = float(org["average_score"])
     unadj, adjusted, final = _int(org["unadjusted_segment"]), _int(org["adjusted_segment"]), _int(org["final_segment"])
+    return (
+        _average_step(assessment, org, rows),
+        _cut_points_step(assessment, org, cuts, upper),
+        Step(
+            "unadjusted_segment",
+            f"On its metric scores alone: segment {unadj} ({position_phrase(avg, unadj, cuts, upper)}).",
+            {"segment": unadj, "average_score": avg, "cut_points": list(cuts)},
+        ),
+        _override_step(assessment, org, unadj, adjusted),
+        _rsp_step(assessment, org, adjusted, final),
+        _rank_step(assessment, org, final),
+    )
+
+
+def _average_step(assessment: Assessment, org: pd.Series, rows: pd.DataFrame) -> Step:
+    """How the average was made: which scores count, their weights, and the rounding."""
+    fw = assessment.framework
+    avg, avg_u = float(org["average_score"]), float(org["average_score_unrounded"])
     used = rows[rows["in_average"].astype(bool) & rows["score"].notna()]
     n_rounded = int(sum(fw.metric(m).average_input == "rounded" for m in used["metric_id"]))
     of_domains = getattr(fw.average, "of", "metrics") == "domains"
@@ -92,15 +107,19 @@ def steps(assessment: Assessment, org: pd.Series, rows: pd.DataFrame) -> tuple[S
         if of_domains
         else f"the weighted mean of its {len(used)} metric scores that count towards it (total weight {used['weight'].sum():.2f})"
     )
-    out = [
-        Step(
-            "average",
-            f"Average metric score {avg:.2f} ({avg_u:.6f} unrounded): {how}, {n_rounded} of them entering at 2 dp; "
-            f"rounded half up to 2 dp.",
-            {"average_score": avg, "average_score_unrounded": avg_u, "n_metrics": len(used),
-             "total_weight": float(used["weight"].sum()), "metrics_averaged_rounded": n_rounded},
-        ),
-    ]
+    return Step(
+        "average",
+        f"Average metric score {avg:.2f} ({avg_u:.6f} unrounded): {how}, {n_rounded} of them entering at 2 dp; "
+        f"rounded half up to 2 dp.",
+        {"average_score": avg, "average_score_unrounded": avg_u, "n_metrics": len(used),
+         "total_weight": float(used["weight"].sum()), "metrics_averaged_rounded": n_rounded},
+    )
+
+
+def _cut_points_step(assessment: Assessment, org: pd.Series, cuts, upper: bool) -> Step:
+    """The cut points the trust was segmented by, how they were set, and which side a tie falls."""
+    fw = assessment.framework
+    cp = assessment.cutpoints["overall"]
     on_cut = "a trust exactly on a cut point is in the better segment" if upper else "a trust exactly on a cut point is in the worse segment"
     basis = "2-dp average" if fw.segmentation.score == "rounded" else "unrounded average"
     if getattr(cp, "by_group", ()):
@@ -110,40 +129,31 @@ def steps(assessment: Assessment, org: pd.Series, rows: pd.DataFrame) -> tuple[S
     else:
         detail = f" ({cp.detail})" if cp.detail else ""
         how_cut = f"{cp.method} of {cp.population_size} organisations{detail}"
-    out.append(
-        Step(
-            "cut_points",
-            f"Cut points {' / '.join(cut_text(c) for c in cuts)} on the {basis}: {how_cut}; {on_cut}.",
-            {"values": list(cuts), "method": cp.method, "detail": cp.detail, "population_size": cp.population_size,
-             "boundary": fw.segmentation.boundary, "compared": basis},
-        )
+    return Step(
+        "cut_points",
+        f"Cut points {' / '.join(cut_text(c) for c in cuts)} on the {basis}: {how_cut}; {on_cut}.",
+        {"values": list(cuts), "method": cp.method, "detail": cp.detail, "population_size": cp.population_size,
+         "boundary": fw.segmentation.boundary, "compared": basis},
     )
-    out.append(
-        Step(
-            "unadjusted_segment",
-            f"On its metric scores alone: segment {unadj} ({position_phrase(avg, unadj, cuts, upper)}).",
-            {"segment": unadj, "average_score": avg, "cut_points": list(cuts)},
-        )
-    )
-    out.append(_override_step(assessment, org, unadj, adjusted))
-    out.append(_rsp_step(assessment, org, adjusted, final))
+
+
+def _rank_step(assessment: Assessment, org: pd.Series, final: int | None) -> Step:
+    """The league table rank, with the trusts that share it, since ties are common at 2 dp."""
+    fw = assessment.framework
     rank, rank_of = _int(org["rank"]), _int(org["rank_of"])
     summary = assessment.summary
     same_rank = (summary["trust_type"].to_numpy(dtype=object) == org["trust_type"]) & (
         summary["rank"].to_numpy(dtype=float, na_value=np.nan) == (np.nan if rank is None else rank)
     )
-    shared = [c for c in summary["org_code"].to_numpy(dtype=object)[same_rank] if c != code]
+    shared = [c for c in summary["org_code"].to_numpy(dtype=object)[same_rank] if c != org["org_code"]]
     tie = f"; it shares the rank with {', '.join(shared)}" if shared else ""
     rsp_note = " Trusts in segment 5 are ranked within their segment before the programme." if final == 5 else ""
-    out.append(
-        Step(
-            "league_rank",
-            f"League table rank {rank} of {rank_of} {type_plural(fw, org['trust_type'])}: ordered by segment after the "
-            f"financial override, then by 2-dp average score{tie}.{rsp_note}",
-            {"rank": rank, "rank_of": rank_of, "within": fw.league_table.within, "shares_rank_with": shared},
-        )
+    return Step(
+        "league_rank",
+        f"League table rank {rank} of {rank_of} {type_plural(fw, org['trust_type'])}: ordered by segment after the "
+        f"financial override, then by 2-dp average score{tie}.{rsp_note}",
+        {"rank": rank, "rank_of": rank_of, "within": fw.league_table.within, "shares_rank_with": shared},
     )
-    return tuple(out)
 
 
 def _override_step(assessment: Assessment, org: pd.Series, unadj: int | None, adjusted: int | None) -> Step:
