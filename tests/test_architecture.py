@@ -349,7 +349,6 @@ LONG_FUNCTIONS = {
     "stats.spc.table.spc", "stats.funnel.funnel", "stats.culture.culture_signals", "sources.rtt.read_rtt",
     # not yet split into named steps: each one leaving this list is a step forward.
     "render.funnel_chart.funnel_chart",
-    "sources.culture_detail.read_culture_detail",
     # one route per page, each a few lines, nested so they share the app's state.
     "web.app._pages",
 }

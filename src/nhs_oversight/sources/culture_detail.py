@@ -131,10 +131,18 @@ def read_culture_detail(path: str | Path) -> CultureDetail:
     missing = MissingReport()
     respondents = _counts(df, "respondents", path, missing)
     keep = ~unknown
-    kept = df[keep].reset_index(drop=True)
     check_duplicates(df[keep], ["org_code", "unit_type", "unit", "ethnicity"], path)
-    rows = np.flatnonzero(keep) + 2
+    survey = _survey(df, measures, respondents, keep, path, missing)
+    workforce = _workforce(df, keep, path, missing)
+    synthetic = "source" in df.columns and df["source"].str.upper().str.contains("SYNTHETIC").any()
+    return CultureDetail(path=path, survey=survey, workforce=workforce, missing=missing,
+                         excluded_rows=excluded, synthetic=bool(synthetic))
 
+
+def _survey(df: pd.DataFrame, measures: list[str], respondents: np.ndarray, keep: np.ndarray, path: str, missing: MissingReport) -> pd.DataFrame:
+    """One row per unit, ethnicity and measure: yes answers out of a base, never more than the base."""
+    kept = df[keep].reset_index(drop=True)
+    rows = np.flatnonzero(keep) + 2
     frames = []
     for m in measures:
         yes = _counts(df, f"{m}_yes", path, missing)
@@ -147,18 +155,19 @@ def read_culture_detail(path: str | Path) -> CultureDetail:
             "ethnicity": kept["ethnicity"], "respondents": respondents[keep],
             "measure": m, "yes": yes[keep], "base": base[keep], "row": rows,
         }))
-    survey = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
 
+
+def _workforce(df: pd.DataFrame, keep: np.ndarray, path: str, missing: MissingReport) -> pd.DataFrame | None:
+    """The workforce counts per unit, when the file has them; a part never exceeds its whole."""
     present = [c for c in WORKFORCE_COLUMNS if c in df.columns]
-    workforce = None
-    if present:
-        counts = {c: _counts(df, c, path, missing) for c in present}
-        for num, den in WORKFORCE_PAIRS:
-            if num in counts and den in counts:
-                _not_above(counts[num], counts[den], path, num, den)
-        workforce = kept[["org_code", "unit_type", "unit", "ethnicity"]].copy()
-        for c in present:
-            workforce[c] = counts[c][keep]
-    synthetic = "source" in df.columns and df["source"].str.upper().str.contains("SYNTHETIC").any()
-    return CultureDetail(path=path, survey=survey, workforce=workforce, missing=missing,
-                         excluded_rows=excluded, synthetic=bool(synthetic))
+    if not present:
+        return None
+    counts = {c: _counts(df, c, path, missing) for c in present}
+    for num, den in WORKFORCE_PAIRS:
+        if num in counts and den in counts:
+            _not_above(counts[num], counts[den], path, num, den)
+    workforce = df[keep].reset_index(drop=True)[["org_code", "unit_type", "unit", "ethnicity"]].copy()
+    for c in present:
+        workforce[c] = counts[c][keep]
+    return workforce
