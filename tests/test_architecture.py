@@ -347,8 +347,6 @@ LONG_FUNCTIONS = {
     "commands.uncertainty.register", "commands.uncertainty.uncertainty_command",
     # already a list of named steps; long for their docstrings (the API reference, with examples).
     "stats.spc.table.spc", "stats.funnel.funnel", "stats.culture.culture_signals", "sources.rtt.read_rtt",
-    # not yet split into named steps: each one leaving this list is a step forward.
-    "render.funnel_chart.funnel_chart",
     # one route per page, each a few lines, nested so they share the app's state.
     "web.app._pages",
 }

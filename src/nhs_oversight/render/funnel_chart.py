@@ -84,9 +84,7 @@ def funnel_chart(
     k = float(per)
     unit = unit_words(kind, k)
     prec_col = "denominator" if kind == "proportion" else "expected"
-    default_label = {"%": "Percentage", "proportion": "Proportion", "ratio": "Observed / expected"}.get(unit, f"Rate {unit}")
-    value_label = value_label or default_label
-    precision_label = precision_label or ("Denominator" if kind == "proportion" else "Expected count")
+    value_label, precision_label = _axis_titles(kind, unit, value_label, precision_label)
 
     pts = result.points.copy()
     pts["shown_value"] = pts["value"] * k
@@ -94,23 +92,10 @@ def funnel_chart(
     lines_df = _limit_lines(result.limits, k)
     target = meta["target"] * k
 
-    x = alt.X("precision:Q", title=precision_label)
-    limit_layer = alt.Chart(lines_df).mark_line(color=NHS_BLUE, strokeWidth=1.5).encode(
-        x=x, y=alt.Y("limit:Q", title=value_label), detail="line:N",
-        strokeDash=alt.StrokeDash("kind:N", title="Control limits",
-                                  scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 4], [1, 0]])),
-    )
-    target_layer = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=NHS_DARK_GREY, strokeWidth=1).encode(y="target:Q")
-    domain = [d for d in colours if d == INSIDE or d in set(pts["severity"])]
-    point_layer = alt.Chart(pts).mark_circle(size=60, opacity=0.9, stroke=NHS_DARK_GREY, strokeWidth=0.5).encode(
-        x=alt.X(f"{prec_col}:Q", title=precision_label),
-        y=alt.Y("shown_value:Q", title=value_label),
-        color=alt.Color("severity:N", title="Position", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain])),
-        tooltip=[alt.Tooltip("label:N", title="Unit"), alt.Tooltip("shown_value:Q", title=value_label, format=".3g"),
-                 alt.Tooltip(f"{prec_col}:Q", title=precision_label, format=",.0f"), alt.Tooltip("band:N", title="Band"),
-                 alt.Tooltip("z_adjusted:Q", title="z (adjusted)", format=".2f")],
-    )
-    layers = [limit_layer, target_layer, point_layer]
+    layers = [
+        *_limit_layers(lines_df, target, precision_label, value_label),
+        _point_layer(pts, colours, prec_col, precision_label, value_label),
+    ]
     outl = pts[pts["band_code"] != 0]
     if label_outliers and not outl.empty:
         layers.append(alt.Chart(outl).mark_text(align="left", dx=6, dy=-4, fontSize=10, color=NHS_DARK_GREY).encode(
@@ -121,6 +106,44 @@ def funnel_chart(
         width=width, height=height,
         title=alt.TitleParams(title, subtitle=[subtitle], anchor="start", color="#212B32", subtitleColor=NHS_DARK_GREY),
         description=description,
+    )
+
+
+def _axis_titles(kind: str, unit: str, value_label: str | None, precision_label: str | None) -> tuple[str, str]:
+    """The axis titles asked for, or ones that name the value's unit and what the precision counts."""
+    default_label = {"%": "Percentage", "proportion": "Proportion", "ratio": "Observed / expected"}.get(unit, f"Rate {unit}")
+    return (
+        value_label or default_label,
+        precision_label or ("Denominator" if kind == "proportion" else "Expected count"),
+    )
+
+
+def _limit_layers(lines_df: pd.DataFrame, target: float, precision_label: str, value_label: str) -> list:
+    """The 95 % and 99.8 % limit lines and the target they funnel towards."""
+    import altair as alt
+
+    x = alt.X("precision:Q", title=precision_label)
+    limit_layer = alt.Chart(lines_df).mark_line(color=NHS_BLUE, strokeWidth=1.5).encode(
+        x=x, y=alt.Y("limit:Q", title=value_label), detail="line:N",
+        strokeDash=alt.StrokeDash("kind:N", title="Control limits",
+                                  scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 4], [1, 0]])),
+    )
+    target_layer = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=NHS_DARK_GREY, strokeWidth=1).encode(y="target:Q")
+    return [limit_layer, target_layer]
+
+
+def _point_layer(pts: pd.DataFrame, colours: dict, prec_col: str, precision_label: str, value_label: str) -> Any:
+    """One dot per unit, coloured by its position against the limits, with a tooltip of its figures."""
+    import altair as alt
+
+    domain = [d for d in colours if d == INSIDE or d in set(pts["severity"])]
+    return alt.Chart(pts).mark_circle(size=60, opacity=0.9, stroke=NHS_DARK_GREY, strokeWidth=0.5).encode(
+        x=alt.X(f"{prec_col}:Q", title=precision_label),
+        y=alt.Y("shown_value:Q", title=value_label),
+        color=alt.Color("severity:N", title="Position", scale=alt.Scale(domain=domain, range=[colours[d] for d in domain])),
+        tooltip=[alt.Tooltip("label:N", title="Unit"), alt.Tooltip("shown_value:Q", title=value_label, format=".3g"),
+                 alt.Tooltip(f"{prec_col}:Q", title=precision_label, format=",.0f"), alt.Tooltip("band:N", title="Band"),
+                 alt.Tooltip("z_adjusted:Q", title="z (adjusted)", format=".2f")],
     )
 
 
