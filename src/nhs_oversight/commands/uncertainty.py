@@ -42,13 +42,7 @@ def register(app: typer.Typer) -> None:
         and is unchanged by draws. With a league-table CSV among the files, also reports agreement
         with NHS England's published ranges.
         """
-        import json
-
-        from nhs_oversight.render.tables import write_table
-        from nhs_oversight.render.uncertainty_text import labelled, uncertainty_text
         from nhs_oversight.uncertainty import Labels, simulate
-        from nhs_oversight.util.files import atomic_write_text
-        from nhs_oversight.util.jsonable import to_jsonable
 
         fmt = choose_format(output, fmt, FORMATS)
         labels = Labels(stable=stable, probable=probable)
@@ -60,24 +54,36 @@ def register(app: typer.Typer) -> None:
         a = opt.load(files, framework, cutpoints, recompute_all, synthetic, quarter, organisations)
         u = simulate(a, draws=draws, seed=seed, method=method, labels=labels, counts=count_table)
         warn(a.warnings)
-        agreement = u.compare_published() if u.has_published_ranges() else None
-        if fmt == "xlsx":
-            from nhs_oversight.render.excel import write_workbook
+        _write(a, u, fmt, output)
 
-            sheets = {"uncertainty": labelled(u, u.table)}
-            if agreement is not None:
-                sheets["published ranges"] = agreement.table
-            meta = {**a.provenance(), **{f"uncertainty {k}": v for k, v in u.meta.items()}}
-            write_workbook(sheets, output, meta=meta)
-            emit(None, output)
-            return
-        if fmt == "table":
-            text = uncertainty_text(u, agreement)
-        elif fmt == "json":
-            text = json.dumps(to_jsonable(u.to_dict()), indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = write_table(labelled(u, u.table), "csv", None)
-        if output:
-            atomic_write_text(output, text)
-            text = None
-        emit(text, output)
+
+def _write(a, u, fmt: str, output: Path | None) -> None:
+    """Show or write the result in the chosen format, with the agreement with published ranges when known."""
+    import json
+
+    from nhs_oversight.render.tables import write_table
+    from nhs_oversight.render.uncertainty_text import labelled, uncertainty_text
+    from nhs_oversight.util.files import atomic_write_text
+    from nhs_oversight.util.jsonable import to_jsonable
+
+    agreement = u.compare_published() if u.has_published_ranges() else None
+    if fmt == "xlsx":
+        from nhs_oversight.render.excel import write_workbook
+
+        sheets = {"uncertainty": labelled(u, u.table)}
+        if agreement is not None:
+            sheets["published ranges"] = agreement.table
+        meta = {**a.provenance(), **{f"uncertainty {k}": v for k, v in u.meta.items()}}
+        write_workbook(sheets, output, meta=meta)
+        emit(None, output)
+        return
+    if fmt == "table":
+        text = uncertainty_text(u, agreement)
+    elif fmt == "json":
+        text = json.dumps(to_jsonable(u.to_dict()), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = write_table(labelled(u, u.table), "csv", None)
+    if output:
+        atomic_write_text(output, text)
+        text = None
+    emit(text, output)
