@@ -343,7 +343,6 @@ LONG_FUNCTIONS = {
     "commands.funnel.register", "commands.funnel.funnel_command",
     "commands.compare.register", "commands.compare.compare_command",
     "commands.derive.register", "commands.derive.derive",
-    "commands.nowcast.register", "commands.nowcast.nowcast_command",
     # already a list of named steps; long for their docstrings (the API reference, with examples).
     "stats.spc.table.spc", "stats.funnel.funnel", "stats.culture.culture_signals", "sources.rtt.read_rtt",
     # one route per page, each a few lines, nested so they share the app's state.

@@ -38,14 +38,12 @@ def register(app: typer.Typer) -> None:
         from nhs_oversight.derive import derive_files
         from nhs_oversight.derive.check import check_against, combined, footprint_check
         from nhs_oversight.derive.nowcast import nowcast
-        from nhs_oversight.derive.nowcast_board import board_text
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
         from nhs_oversight.errors import OptionError
         from nhs_oversight.frameworks.periods import Quarter
         from nhs_oversight.render.output import infer_format
         from nhs_oversight.render.tables import write_table
-        from nhs_oversight.util.files import atomic_write_text
 
         q = str(Quarter.parse(quarter))
         if not raw:
@@ -65,27 +63,35 @@ def register(app: typer.Typer) -> None:
         if status_output:
             write_table(result.status, "csv", status_output)
             emit(None, status_output)
-        lines = checked.lines()
-        if fmt == "table":
-            text = board_text(result.board, result.by_metric, lines, q, latest.period or "published quarter")
-            if output:
-                atomic_write_text(output, text)
-                text = None
-            emit(text, output)
-        elif fmt == "xlsx":
-            from nhs_oversight.render.excel import write_workbook
-            from nhs_oversight.render.workbook import method_meta
+        _write(result, checked.lines(), checked.summary, q, latest.period or "published quarter", fmt, output)
 
-            write_workbook({"Board": result.board, "Causes": result.causes, "Nowcast": a.league_table(),
-                            "Value sources": result.by_metric, "Definition check": checked.summary, "Status": result.status},
-                           output, meta=method_meta(a))
-            emit(None, output)
-        else:
-            table = _with_board(a.league_table(), result.board)
-            table.insert(0, "nowcast_quarter", q)
-            meta = {**a.provenance(), "nowcast": True, "value_sources": result.by_metric.to_dict("records"), "definition_check": lines}
-            emit(write_table(table, fmt, output, meta=meta), output)
 
+def _write(result, lines, check_summary, q: str, published_quarter: str, fmt: str, output) -> None:
+    """Show or write the nowcast: the board as text, the workbook, or the league table with the board in front."""
+    from nhs_oversight.derive.nowcast_board import board_text
+    from nhs_oversight.render.tables import write_table
+    from nhs_oversight.util.files import atomic_write_text
+
+    a = result.assessment
+    if fmt == "table":
+        text = board_text(result.board, result.by_metric, lines, q, published_quarter)
+        if output:
+            atomic_write_text(output, text)
+            text = None
+        emit(text, output)
+    elif fmt == "xlsx":
+        from nhs_oversight.render.excel import write_workbook
+        from nhs_oversight.render.workbook import method_meta
+
+        write_workbook({"Board": result.board, "Causes": result.causes, "Nowcast": a.league_table(),
+                        "Value sources": result.by_metric, "Definition check": check_summary, "Status": result.status},
+                       output, meta=method_meta(a))
+        emit(None, output)
+    else:
+        table = _with_board(a.league_table(), result.board)
+        table.insert(0, "nowcast_quarter", q)
+        meta = {**a.provenance(), "nowcast": True, "value_sources": result.by_metric.to_dict("records"), "definition_check": lines}
+        emit(write_table(table, fmt, output, meta=meta), output)
 
 def _with_board(league, board):
     """The league table with the board's columns (published segment, change, cause) in front."""
