@@ -40,17 +40,10 @@ def register(app: typer.Typer) -> None:
         one or more switches (--no-financial-override, --domain-weighted, --cutpoints-within-type).
         Segments are adjusted segments 1-4; outputs say PROVISIONAL where a framework is provisional.
         """
-        import json
-
         from nhs_oversight import api
         from nhs_oversight.compare import compare
         from nhs_oversight.engine import AssessOptions
         from nhs_oversight.engine.options import parse_cutpoints
-        from nhs_oversight.errors import OptionError
-        from nhs_oversight.render.compare_text import comparison_sheets, comparison_text, labelled
-        from nhs_oversight.render.tables import write_table
-        from nhs_oversight.util.files import atomic_write_text
-        from nhs_oversight.util.jsonable import to_jsonable
 
         fmt = choose_format(output, fmt, FORMATS)
         switches = [
@@ -62,12 +55,7 @@ def register(app: typer.Typer) -> None:
             )
             if on
         ]
-        if len(frameworks) > 2:
-            raise OptionError("give at most two --framework options (A and B)")
-        if len(frameworks) == 2 and switches:
-            raise OptionError("give two --framework options or one framework with switches, not both")
-        if len(frameworks) < 2 and not switches:
-            raise OptionError("nothing to compare: give --framework A --framework B, or a switch such as --no-financial-override")
+        _check_methods(frameworks, switches)
         fw_a = api.load_framework(frameworks[0] if frameworks else DEFAULT_FRAMEWORK)
         fw_b = api.load_framework(frameworks[1]) if len(frameworks) == 2 else None
         reader = fw_b if fw_b is not None and {t.id for t in fw_b.trust_types} > {t.id for t in fw_a.trust_types} else fw_a
@@ -75,26 +63,49 @@ def register(app: typer.Typer) -> None:
         options = AssessOptions(cutpoints=parse_cutpoints(cutpoints), recompute_all=recompute_all)
         c = compare(data, fw_a, fw_b, options, switches=switches)
         warn(dict.fromkeys([*c.a.warnings, *c.b.warnings]))
-        if fmt == "xlsx":
-            from nhs_oversight.render.excel import write_workbook
+        _write(c, fmt, output, show_all)
 
-            write_workbook(comparison_sheets(c), output, meta=_flat(c.provenance()))
-            emit(None, output)
-            return
-        if fmt == "table":
-            text = comparison_text(c, show_all=show_all)
-        elif fmt == "json":
-            payload = c.to_dict()
-            if show_all:
-                payload["all_organisations"] = c.table.to_dict(orient="records")
-            text = json.dumps(to_jsonable(payload), indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = write_table(labelled(c, c.table if show_all else c.who_moves), "csv", None)
-        if output:
-            atomic_write_text(output, text)
-            text = None
-        emit(text, output)
 
+def _check_methods(frameworks: list[str], switches: list[str]) -> None:
+    """Exactly two methods to compare: two frameworks, or one framework and its switches."""
+    from nhs_oversight.errors import OptionError
+
+    if len(frameworks) > 2:
+        raise OptionError("give at most two --framework options (A and B)")
+    if len(frameworks) == 2 and switches:
+        raise OptionError("give two --framework options or one framework with switches, not both")
+    if len(frameworks) < 2 and not switches:
+        raise OptionError("nothing to compare: give --framework A --framework B, or a switch such as --no-financial-override")
+
+
+def _write(c, fmt: str, output, show_all: bool) -> None:
+    """Show or write the comparison in the chosen format."""
+    import json
+
+    from nhs_oversight.render.compare_text import comparison_sheets, comparison_text, labelled
+    from nhs_oversight.render.tables import write_table
+    from nhs_oversight.util.files import atomic_write_text
+    from nhs_oversight.util.jsonable import to_jsonable
+
+    if fmt == "xlsx":
+        from nhs_oversight.render.excel import write_workbook
+
+        write_workbook(comparison_sheets(c), output, meta=_flat(c.provenance()))
+        emit(None, output)
+        return
+    if fmt == "table":
+        text = comparison_text(c, show_all=show_all)
+    elif fmt == "json":
+        payload = c.to_dict()
+        if show_all:
+            payload["all_organisations"] = c.table.to_dict(orient="records")
+        text = json.dumps(to_jsonable(payload), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = write_table(labelled(c, c.table if show_all else c.who_moves), "csv", None)
+    if output:
+        atomic_write_text(output, text)
+        text = None
+    emit(text, output)
 
 def _read(files, framework, synthetic: bool, quarter: str | None, organisations=None):
     """The inputs, read once (both methods see the same data)."""
