@@ -83,36 +83,48 @@ def register(app: typer.Typer) -> None:
             raise OptionError("give --as-reported or --successors, not both")
         succ = successor_frame([]) if as_reported else successor_frame(read_successors(str(successors))) if successors else None
         missing = MissingReport()
-        if db is not None:
-            if files:
-                raise OptionError("give raw files or --db, not both")
-            if engine != "duckdb":
-                raise OptionError("--db reads a DuckDB history database: give raw files for --engine spark")
-            from nhs_oversight.history import derive_from_db
-
-            result = derive_from_db(db, quarter, metric, succ, allow_partial, trusts_only)
-        else:
-            if not files:
-                raise OptionError("no input files: give raw NHS statistics files, or --db PATH")
-            from nhs_oversight.derive import derive_files
-
-            result = derive_files(files, quarter, metric, succ, allow_partial, trusts_only, missing, engine=engine)
+        result = _derive(files, db, engine, quarter, metric, succ, allow_partial, trusts_only, missing)
         if len(missing):
             warn([missing.summary()])
         note(result.notes)
         if check:
             _emit_check(result, check, files or [], fmt, output)
             return
-        if result.values.empty and fmt == "table":
-            from nhs_oversight.util.files import atomic_write_text
+        _emit_values(result, quarter, fmt, output)
 
-            text = nothing_derived(list(result.notes), quarter)
-            if output:
-                atomic_write_text(output, text)
-                text = None
-            emit(text, output)
-            return
-        emit(write_table(result.values, fmt, output, sheet_name="derived", meta=result.meta()), output)
+
+def _derive(files, db, engine: str, quarter, metric, succ, allow_partial: bool, trusts_only: bool, missing):
+    """Derive from the raw files, or from the history database: one source, never both."""
+    from nhs_oversight.errors import OptionError
+
+    if db is not None:
+        if files:
+            raise OptionError("give raw files or --db, not both")
+        if engine != "duckdb":
+            raise OptionError("--db reads a DuckDB history database: give raw files for --engine spark")
+        from nhs_oversight.history import derive_from_db
+
+        return derive_from_db(db, quarter, metric, succ, allow_partial, trusts_only)
+    if not files:
+        raise OptionError("no input files: give raw NHS statistics files, or --db PATH")
+    from nhs_oversight.derive import derive_files
+
+    return derive_files(files, quarter, metric, succ, allow_partial, trusts_only, missing, engine=engine)
+
+
+def _emit_values(result, quarter, fmt: str, output: Path | None) -> None:
+    """The derived values, or a line saying why there are none rather than an empty table."""
+    from nhs_oversight.render.tables import write_table
+    from nhs_oversight.util.files import atomic_write_text
+
+    if result.values.empty and fmt == "table":
+        text = nothing_derived(list(result.notes), quarter)
+        if output:
+            atomic_write_text(output, text)
+            text = None
+        emit(text, output)
+        return
+    emit(write_table(result.values, fmt, output, sheet_name="derived", meta=result.meta()), output)
 
 
 def _check_engine(engine: str) -> None:
