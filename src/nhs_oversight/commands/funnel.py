@@ -42,38 +42,17 @@ def register(app: typer.Typer) -> None:
         share one unit (--per).
         """
         from nhs_oversight.commands.checks import output as check_output
-        from nhs_oversight.errors import OptionError
         from nhs_oversight.render.output import infer_format
         from nhs_oversight.render.tables import write_table
         from nhs_oversight.sources.funnel_input import read_funnel_input
-        from nhs_oversight.stats.funnel import (
-            default_per,
-            funnel,
-            in_units,
-            outlier_side,
-            unit_words,
-        )
+        from nhs_oversight.stats.funnel import default_per, funnel, unit_words
 
         check_output(output)
         fmt = infer_format(output, fmt)
-        if show not in ("points", "outliers", "limits"):
-            raise OptionError(f"--show {show!r}? choose points, outliers or limits")
-        if shmi:
-            if expected is None:
-                raise OptionError("--shmi applies to standardised ratios: give --expected")
-            scale, robust = "log", "truncate"
-        if better is not None and better not in ("higher", "lower"):
-            raise OptionError(f"--better {better!r}: choose higher or lower")
+        scale, robust = _checked_options(show, better, shmi, expected, scale, robust)
         totals: list[str] = []
         labels, o, m, missing = read_funnel_input(file, numerator, denominator, expected, label, where=where, left_out=totals)
-        notes = [f"left out {len(totals)} national or total row(s): {', '.join(totals)}"] if totals else []
-        if missing:
-            notes.append(missing.summary() + "; those units are left out")
-        zero = [str(x) for x, d in zip(labels, m, strict=True) if d == 0]
-        if zero:  # legal, but no rate: counted and named rather than dropped without a word
-            shown = ", ".join(zero[:10]) + (f" and {len(zero) - 10} more" if len(zero) > 10 else "")
-            notes.append(f"{len(zero)} unit(s) with a zero {denominator or expected} are left out: {shown}")
-        warn(notes)
+        warn(_left_out(totals, missing, labels, m, denominator or expected))
         result = funnel(
             o, m if denominator else None, expected=m if expected else None, labels=labels, target=target,
             limits=limits, overdispersion=overdispersion, scale=scale, robust=robust,
@@ -89,12 +68,46 @@ def register(app: typer.Typer) -> None:
             chart = funnel_chart(result, title=title or f"{numerator} / {denominator or expected} by {label} ({file.name})", per=per, better=better)
             emit(save_chart(chart, fmt, output), output)
             return
-        if show == "limits":
-            table = in_units(result.limits, per)
-        else:
-            points = in_units(result.points, per)
-            points.insert(points.columns.get_loc("value") + 1, "unit", meta["unit"])
-            points.insert(points.columns.get_loc("band") + 1, "side", outlier_side(points["band_code"], better))
-            table = points if show == "points" else points.loc[result.outliers.index]
-        table = table.drop(columns=["band_code"], errors="ignore")
+        table = _shown_table(result, show, per, meta["unit"], better)
         emit(write_table(table, fmt, output, sheet_name=f"funnel {show}", meta=meta), output)
+
+
+def _checked_options(show: str, better: str | None, shmi: bool, expected, scale: str | None, robust: str) -> tuple[str | None, str]:
+    """Refuse options that do not fit together; --shmi fixes the scale and the robust method, as NHS England's SHMI does."""
+    from nhs_oversight.errors import OptionError
+
+    if show not in ("points", "outliers", "limits"):
+        raise OptionError(f"--show {show!r}? choose points, outliers or limits")
+    if shmi:
+        if expected is None:
+            raise OptionError("--shmi applies to standardised ratios: give --expected")
+        scale, robust = "log", "truncate"
+    if better is not None and better not in ("higher", "lower"):
+        raise OptionError(f"--better {better!r}: choose higher or lower")
+    return scale, robust
+
+
+def _left_out(totals: list[str], missing, labels, m, measure: str | None) -> list[str]:
+    """Notes naming the units left out (totals, missing values, zero denominators) rather than dropping them silently."""
+    notes = [f"left out {len(totals)} national or total row(s): {', '.join(totals)}"] if totals else []
+    if missing:
+        notes.append(missing.summary() + "; those units are left out")
+    zero = [str(x) for x, d in zip(labels, m, strict=True) if d == 0]
+    if zero:  # legal, but no rate: counted and named rather than dropped without a word
+        shown = ", ".join(zero[:10]) + (f" and {len(zero) - 10} more" if len(zero) > 10 else "")
+        notes.append(f"{len(zero)} unit(s) with a zero {measure} are left out: {shown}")
+    return notes
+
+
+def _shown_table(result, show: str, per: float, unit: str, better: str | None):
+    """The limits, every point or only the outliers, in the value's unit and with the side of each outlier."""
+    from nhs_oversight.stats.funnel import in_units, outlier_side
+
+    if show == "limits":
+        table = in_units(result.limits, per)
+    else:
+        points = in_units(result.points, per)
+        points.insert(points.columns.get_loc("value") + 1, "unit", unit)
+        points.insert(points.columns.get_loc("band") + 1, "side", outlier_side(points["band_code"], better))
+        table = points if show == "points" else points.loc[result.outliers.index]
+    return table.drop(columns=["band_code"], errors="ignore")
