@@ -47,70 +47,79 @@ def register(app: typer.Typer) -> None:
         and the series' variation and assurance icons; --summary gives the board view; --format
         svg or png draws the charts.
         """
-        from nhs_oversight import __version__
-        from nhs_oversight.commands import checks
-        from nhs_oversight.commands.common import emit, warn
-        from nhs_oversight.render.output import infer_format
-        from nhs_oversight.render.tables import write_table
-        from nhs_oversight.sources.spc_input import format_dates, parse_date, read_series_csv
-        from nhs_oversight.stats.spc import spc, spc_summary
+        from nhs_oversight.commands.common import warn
+        from nhs_oversight.sources.spc_input import parse_date, read_series_csv
+        from nhs_oversight.stats.spc import spc
 
-        checks.finite("--per", per, nonzero=True)
-        checks.finite("--target", target)
-        checks.whole("--columns", columns, 1, 12)
-        checks.output(output)
-        out_fmt = infer_format(output, fmt, default="csv")
-        extra = [c for c in (improvement_column, target_column) if c]
+        out_fmt = _checked_format(per, target, columns, output, fmt)
         table = read_series_csv(
-            file,
-            date=date,
-            value=value,
-            group=group,
-            numerator=numerator,
-            denominator=denominator,
-            per=per,
-            sum_rows=sum_rows,
-            where=where,
-            extra=extra,
+            file, date=date, value=value, group=group, numerator=numerator, denominator=denominator,
+            per=per, sum_rows=sum_rows, where=where, extra=[c for c in (improvement_column, target_column) if c],
         )
         points = spc(
-            table.data,
-            date=date,
-            value=table.value,
-            group=group,
-            improvement=improvement,
-            improvement_column=improvement_column,
-            target=target,
-            target_column=target_column,
-            rebase=[parse_date(r) for r in rebase] or None,
-            fix_after=fix_after,
-            rules=rules,
-            screen_outliers=screen,
-            run_length=run_length,
-            trend_length=trend_length,
+            table.data, date=date, value=table.value, group=group,
+            improvement=improvement, improvement_column=improvement_column,
+            target=target, target_column=target_column,
+            rebase=[parse_date(r) for r in rebase] or None, fix_after=fix_after,
+            rules=rules, screen_outliers=screen, run_length=run_length, trend_length=trend_length,
             carry=[c for c in (numerator, denominator) if c],
         )
         warn([m for m in (table.missing.summary(),) if m] + table.notes + points.attrs["warnings"])
-        board = spc_summary(points) if (summary or out_fmt in CHARTS) else None
-        dates = points[date]
-        meta = {
-            "source": str(file),
-            "period": f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "",
-            **points.attrs["spc"],
-            "version": f"nhs-oversight {__version__}",
-        }
-        if out_fmt in CHARTS:
-            from nhs_oversight.render.spc_chart import spc_chart, summary_chart, write_chart
+        value_title = table.value if value else f"{numerator} / {denominator}" + (f" x {per:g}" if per != 1 else "")
+        _emit_result(points, table.date_kind, file, date, summary, out_fmt, output, title, value_title, columns)
 
-            value_title = table.value if value else f"{numerator} / {denominator}" + (f" x {per:g}" if per != 1 else "")
-            chart = (
-                summary_chart(board, title=title)
-                if summary
-                else spc_chart(points, board, title=title, value_title=value_title, columns=columns)
-            )
-            emit(write_chart(chart, out_fmt, output), output)
-            return
-        result = board.copy() if summary else points.copy()
-        date_col = "latest_date" if summary else date
-        result[date_col] = format_dates(result[date_col], table.date_kind)
-        emit(write_table(result, out_fmt, output, sheet_name="spc summary" if summary else "spc", meta=meta), output)
+
+def _checked_format(per: float, target: float | None, columns: int, output: Path | None, fmt: str | None) -> str:
+    """Refuse unusable numbers and outputs before the file is read; the format, from --output if not given."""
+    from nhs_oversight.commands import checks
+    from nhs_oversight.render.output import infer_format
+
+    checks.finite("--per", per, nonzero=True)
+    checks.finite("--target", target)
+    checks.whole("--columns", columns, 1, 12)
+    checks.output(output)
+    return infer_format(output, fmt, default="csv")
+
+
+def _emit_result(points, date_kind, file: Path, date: str, summary: bool, out_fmt: str, output, title, value_title: str, columns: int) -> None:
+    """Charts for an image format, else the points or the board view as a table."""
+    from nhs_oversight.stats.spc import spc_summary
+
+    board = spc_summary(points) if (summary or out_fmt in CHARTS) else None
+    if out_fmt in CHARTS:
+        _emit_chart(points, board, summary, title, value_title, columns, out_fmt, output)
+    else:
+        _emit_table(points, board, date_kind, file, date, summary, out_fmt, output)
+
+
+def _emit_chart(points, board, summary: bool, title, value_title: str, columns: int, out_fmt: str, output) -> None:
+    """Draw the board view or one chart per series, in the chosen image format."""
+    from nhs_oversight.commands.common import emit
+    from nhs_oversight.render.spc_chart import spc_chart, summary_chart, write_chart
+
+    chart = (
+        summary_chart(board, title=title)
+        if summary
+        else spc_chart(points, board, title=title, value_title=value_title, columns=columns)
+    )
+    emit(write_chart(chart, out_fmt, output), output)
+
+
+def _emit_table(points, board, date_kind, file: Path, date: str, summary: bool, out_fmt: str, output) -> None:
+    """Write the points or the board view, dates as the file wrote them, with the method and source."""
+    from nhs_oversight import __version__
+    from nhs_oversight.commands.common import emit
+    from nhs_oversight.render.tables import write_table
+    from nhs_oversight.sources.spc_input import format_dates
+
+    dates = points[date]
+    meta = {
+        "source": str(file),
+        "period": f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "",
+        **points.attrs["spc"],
+        "version": f"nhs-oversight {__version__}",
+    }
+    result = board.copy() if summary else points.copy()
+    date_col = "latest_date" if summary else date
+    result[date_col] = format_dates(result[date_col], date_kind)
+    emit(write_table(result, out_fmt, output, sheet_name="spc summary" if summary else "spc", meta=meta), output)
