@@ -162,6 +162,15 @@ def read_rtt(
     path_kind = _pathway(pathway, kind_from_total, grid, header, p)
     period = _period(df, grid, header, p)
 
+    _label_rows(df, period, band_cols, p, header)
+
+    long = _to_long(df, bands, band_cols, unknown, path_kind, Path(p).name)
+    long.attrs.update(kind=KIND, edition=edition_of(p), warnings=warnings, pathway=path_kind)
+    return long
+
+
+def _label_rows(df: pd.DataFrame, period: pd.Series, band_cols: list[str], p: str, header) -> None:
+    """Name each row by provider, treatment function and month, once each, and mark the all-functions total."""
     df["org_code"] = text_column(df, "org_code").str.upper()
     df["tf_code"] = text_column(df, "tf_code").str.upper()
     for c in ("org_name", "region_code", "tf_name"):
@@ -170,10 +179,6 @@ def read_rtt(
     no_duplicates(df, ["period", "org_code", "tf_code"], p, header.labels["tf_code"])
     df["is_total_function"] = df["tf_code"].eq(TOTAL_FUNCTION) | df["tf_name"].str.lower().eq("total")
     _check_total_function(df, band_cols, p, header.labels["tf_code"])
-
-    long = _to_long(df, bands, band_cols, unknown, path_kind, Path(p).name)
-    long.attrs.update(kind=KIND, edition=edition_of(p), warnings=warnings, pathway=path_kind)
-    return long
 
 
 def _check_contiguous(bands: list, path: str, line: int) -> None:
