@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from web_support import synthetic_site
+from web_support import serving, synthetic_site
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +28,6 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright Python package")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site():
     return synthetic_site()
@@ -44,22 +35,10 @@ def site():
 
 @pytest.fixture(scope="module")
 def server(site):
-    import uvicorn
-
     from nhs_oversight.web.app import create_app
 
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(site), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not srv.started:
-        if time.time() > deadline:
-            pytest.fail("the dashboard did not start within 30 seconds")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(site)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

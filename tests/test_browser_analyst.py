@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, axe, free_port, sync_api
-from web_support import synthetic_site
+from test_browser import ARGS, ARTIFACTS, CHROMIUM, axe, sync_api
+from web_support import serving, synthetic_site
 
 pytestmark = pytest.mark.browser
 
@@ -31,25 +31,10 @@ def site():
 
 @pytest.fixture(scope="module")
 def server(site):
-    import threading
-    import time
-
-    import uvicorn
-
     from nhs_oversight.web.app import create_app
 
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(site), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not srv.started:
-        if time.time() > deadline:
-            pytest.fail("the dashboard did not start within 30 seconds")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(site)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -68,3 +70,31 @@ def field(html: str, name: str) -> str:
     m = re.search(rf'data-field="{name}"[^>]*>(.*?)</(td|dd|th)>', html, re.S)
     assert m, f"no data-field {name!r} in the page"
     return text_of(m.group(1))
+
+
+@contextmanager
+def serving(app, timeout: float = 30) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import pytest
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + timeout
+    while not srv.started:
+        if time.time() > deadline:
+            pytest.fail(f"the dashboard did not start within {timeout:g} seconds")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
