@@ -172,16 +172,26 @@ def _where_sentences(key: str, noun: str, table, src: str) -> list[Sentence]:
     return out
 
 
+def _share_figures(comp: facts.Largest, column: str) -> dict:
+    """The figures behind a largest-share sentence: the segments counted and each winning group's share."""
+    return {
+        "segments": _COLUMN_SEGMENTS[column],
+        "groups_compared": comp.compared,
+        "groups": {r.group: {"count": int(getattr(r, column)), "trusts": int(r.trusts), "percent": L.percent(int(getattr(r, column)), int(r.trusts))}
+                   for r in comp.winners.itertuples(index=False)},
+    }
+
+
+def _none_compared(noun: str, comp: facts.Largest, label: str, figures: dict, src: str) -> Sentence:
+    return Sentence(f"None of the {L.number(comp.compared)} {L.plural(comp.compared, noun)} compared has a trust in {label}.", figures, src)
+
+
 def _named(key: str, noun: str, comp: facts.Largest, label: str, column: str, src: str) -> Sentence:
     """"The region with the largest share of its trusts in segment 4 is ...": the question asked first."""
     w = comp.winners
-    figures = {
-        "segments": _COLUMN_SEGMENTS[column],
-        "groups_compared": comp.compared,
-        "groups": {r.group: {"count": int(getattr(r, column)), "trusts": int(r.trusts), "percent": L.percent(int(getattr(r, column)), int(r.trusts))} for r in w.itertuples(index=False)},
-    }
+    figures = _share_figures(comp, column)
     if comp.share == 0:
-        return Sentence(f"None of the {L.number(comp.compared)} {L.plural(comp.compared, noun)} compared has a trust in {label}.", figures, src)
+        return _none_compared(noun, comp, label, figures, src)
     names = [_display(key, r.group) for r in w.itertuples(index=False)]
     shares = [L.of(int(getattr(r, column)), int(r.trusts)) for r in w.itertuples(index=False)]
     pct = L.percent(int(getattr(w.iloc[0], column)), int(w.iloc[0].trusts))
@@ -195,13 +205,9 @@ def _named(key: str, noun: str, comp: facts.Largest, label: str, column: str, sr
 
 def _largest(key: str, noun: str, comp: facts.Largest, label: str, column: str, src: str, lead: bool) -> Sentence:
     w = comp.winners
-    figures = {
-        "segments": _COLUMN_SEGMENTS[column],
-        "groups_compared": comp.compared,
-        "groups": {r.group: {"count": int(getattr(r, column)), "trusts": int(r.trusts), "percent": L.percent(int(getattr(r, column)), int(r.trusts))} for r in w.itertuples(index=False)},
-    }
+    figures = _share_figures(comp, column)
     if comp.share == 0:
-        return Sentence(f"None of the {L.number(comp.compared)} {L.plural(comp.compared, noun)} compared has a trust in {label}.", figures, src)
+        return _none_compared(noun, comp, label, figures, src)
     names = [_display(key, r.group) for r in w.itertuples(index=False)]
     prep = _PREPOSITION[key]
     shares = [L.of(int(getattr(r, column)), int(r.trusts)) for r in w.itertuples(index=False)]
