@@ -8,7 +8,8 @@ the corpus stays small and every case names one problem. Run from the repository
     python scripts/make-corpus.py [--shared ../shared/data]
 
 The manifest (tests/corpus/manifest.json) is rewritten; files no case uses are removed.
-Arguments in a case use ``{corpus}`` for this folder, ``{tmp}`` for a fresh temporary folder,
+Arguments in a case use ``{corpus}`` for this folder, ``{package}`` for the installed package's folder
+(its shipped data), ``{tmp}`` for a fresh temporary folder,
 ``{out}`` for an output file in it, ``{db}`` for a database path in it, and ``{special:NAME}``
 for inputs made when the test runs (a FIFO, a device, a line longer than the limit).
 """
@@ -226,7 +227,7 @@ def build(shared: Path) -> Builder:
     # ---- every engine command on a bad NOF file ----------------------------------------------
     dc = "{corpus}/files/nof-value-decimal-comma.csv"
     tr = "{corpus}/files/nof-trunc-last-row-half.csv"
-    q2 = str(ROOT / "src" / "nhs_oversight" / "data" / "synthetic" / "synthetic-nof-2025-26-q2-acute.csv")
+    q2 = "{package}/data/synthetic/synthetic-nof-2025-26-q2-acute.csv"
     for cmd, extra in (("verify", []), ("explain", ["R0A"]), ("compare", ["--no-financial-override"]),
                        ("uncertainty", ["--draws", "20"]), ("brief", ["--no-uncertainty"]),
                        ("movement", [q2, "--previous"]), ("report", ["-o", "{tmp}/r.html"])):
@@ -408,7 +409,7 @@ def build(shared: Path) -> Builder:
     f = sf("short-row", to_csv(short))
     b.case("damage-nss-short-row", "damage", cul(f), 2, ["nss-short-row.csv", "row 4"])
     nss_file = sf("clean", nss_clean)
-    dept = str(ROOT / "src" / "nhs_oversight" / "data" / "examples" / "culture-departments-synthetic.csv")
+    dept = "{package}/data/examples/culture-departments-synthetic.csv"
     for draws in ("0", "-5"):
         b.case(f"options-culture-draws-{draws}", "options", ["culture", "--departments", dept, "--draws", draws, "--format", "csv"], 2, ["draws"])
     b.case("options-culture-year", "options", ["culture", nss_file, "--year", "1999"], 2, ["1999"])

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
+import nhs_oversight
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
+PACKAGE = Path(nhs_oversight.__file__).resolve().parent  #: ``{package}`` in a case: the shipped data
 CASES = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["cases"]
 LONG_LINE = 2 * 1024 * 1024  # twice the longest line a reader accepts
 
@@ -54,7 +57,7 @@ def _expand(arg: str, tmp: Path, stack: contextlib.ExitStack) -> str:
     if arg.startswith("{special:"):
         return _special(arg[len("{special:") : -1], tmp, stack)
     return (
-        arg.replace("{corpus}", str(CORPUS)).replace("{tmp}", str(tmp))
+        arg.replace("{corpus}", str(CORPUS)).replace("{package}", str(PACKAGE)).replace("{tmp}", str(tmp))
         .replace("{out}", str(tmp / "out.csv")).replace("{db}", str(tmp / "history.duckdb"))
     )
 
