@@ -58,3 +58,15 @@ def test_demo_and_fetch_take_output_folders_and_keep_their_earlier_names(tmp_pat
         assert r.exit_code == 0, r.output
         assert f"wrote {tmp_path / option.strip('-') / 'a.csv'}" in r.output
     assert seen == [tmp_path / "o", tmp_path / "output", tmp_path / "dest"]
+
+
+def test_every_command_that_reads_inputs_takes_verbose_and_quiet():
+    import typer
+
+    from nhs_oversight.cli import app
+
+    commands = typer.main.get_command(app).commands
+    lacking = [name for name, cmd in commands.items()
+               if any("--framework" in p.opts for p in cmd.params)
+               and not {"--verbose", "--quiet"} <= {o for p in cmd.params for o in p.opts}]
+    assert lacking == []

@@ -29,6 +29,8 @@ def register(app: typer.Typer) -> None:
         organisations: list[Path] = opt.ORGANISATIONS,
         draws: int = opt.DRAWS,
         seed: int = opt.SEED,
+        verbose: bool = opt.VERBOSE,
+        quiet: bool = opt.QUIET,
     ) -> None:
         """Write the report of one quarter: HTML (the dashboard's pages in one file) or Excel.
 
