@@ -24,7 +24,8 @@ from nhs_oversight.web.app import create_app
 from nhs_oversight.web.cache import PageCache
 from nhs_oversight.web.league import LeagueIndex
 from nhs_oversight.web.query import ORDERS, SORTS, LeagueQuery
-from web_support import synthetic_site
+from nhs_oversight.web.site import Site, SiteOptions
+from web_support import synthetic_assessments, synthetic_site
 
 
 def reference_rows(site, query: LeagueQuery) -> list[dict]:
@@ -164,3 +165,49 @@ def test_gzip_copies_are_made_when_first_asked_for():
     gz = client.get("/league", params={"region": "East"}, headers={"Accept-Encoding": "gzip"})
     assert gz.headers["content-encoding"] == "gzip" and gz.text == plain.text
     assert entry.gzipped is not None and cache.bytes == before + len(entry.gzipped)
+
+
+def test_remember_keeps_markup_per_name_and_arguments(monkeypatch):
+    monkeypatch.setattr(row_cache, "_rows", type(row_cache._rows)())
+    calls = []
+
+    def render(items, chosen):
+        calls.append(chosen)
+        return "".join(f"<option{' selected' if i == chosen else ''}>{i}</option>" for i in items)
+
+    items = ["a", "b"]
+    assert row_cache.remember("o", render, items, "b") == Markup("<option>a</option><option selected>b</option>")
+    assert row_cache.remember("o", render, items, "b") == Markup("<option>a</option><option selected>b</option>")
+    assert calls == ["b"]  # kept
+    row_cache.remember("o", render, items, "a")  # another choice: rendered for it
+    row_cache.remember("o", render, ["a", "b"], "b")  # an equal list that is another object: known by identity
+    row_cache.remember("p", render, items, "b")  # another name
+    assert calls == ["b", "a", "b", "b"]
+
+
+def test_links_of_the_dashboard_are_all_alike():
+    from nhs_oversight.web.links import AppLinks
+
+    assert AppLinks() == AppLinks() and hash(AppLinks()) == hash(AppLinks())
+    assert AppLinks().league({"q": "St Mary's & Co", "sort": "name"}) == "/league?q=St+Mary%27s+%26+Co&sort=name"
+
+
+def test_kept_filters_and_frames_follow_each_request():
+    client = TestClient(create_app(SITE))
+    for icb in SITE.icbs[:3]:
+        html = client.get("/league", params={"icb": icb, "segment": "2"}).text
+        assert re.findall(r'<option value="([^"]*)" selected>', html) == [icb, "2"]
+        assert re.findall(r'href="(/[a-z]*)" aria-current="page"', html) == ["/league"]
+    html = client.get("/league").text
+    assert "selected>" not in html
+    other = client.get("/metrics").text
+    assert re.findall(r'href="(/[a-z]*)" aria-current="page"', other) == ["/metrics"]
+    assert views.meta(SITE) is views.meta(SITE)  # shared by every page, so its frame is kept
+
+
+def test_the_league_table_is_answered_in_line_once_prepared():
+    site = Site(*synthetic_assessments(), options=SiteOptions(draws=20, seed=7))
+    assert not views.league_ready(site)
+    client = TestClient(create_app(site))
+    assert client.get("/league", params={"q": "z1"}).status_code == 200
+    assert views.league_ready(site)

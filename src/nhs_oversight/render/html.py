@@ -18,7 +18,7 @@ from nhs_oversight.render import charts, evidence
 from nhs_oversight.render.excel import SEGMENT_LEGEND
 from nhs_oversight.render.pages import BODIES, NAV
 from nhs_oversight.render.palette import SEGMENT_COLOURS, SEGMENT_TEXT
-from nhs_oversight.render.rows import remember_rows
+from nhs_oversight.render.rows import remember, remember_rows
 
 
 # -- formatting filters ------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def environment():
     )
     env.filters.update(fixed=fixed, number=number, percent=percent, with_unit=with_unit, yes_no=yes_no, signed=signed,
                        plain_evidence=evidence.plain)
-    env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon, remember_rows=remember_rows,
+    env.globals.update(segment_legend=SEGMENT_LEGEND, nav=NAV, icon=spc_icon, remember=remember, remember_rows=remember_rows,
                        segments=SEGMENTS, quartile_segments=QUARTILE_SEGMENTS)  # tables of segments count these
     return env
 

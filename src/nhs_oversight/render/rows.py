@@ -1,8 +1,9 @@
-"""Table rows rendered once and kept: the league table's 205 rows are most of a page's cost.
+"""Markup rendered once and kept: the league table's 205 rows and its filter lists are most of a page's cost.
 
 A row's markup depends only on the row and a little context (the same template macro, the
 framework's labels, whether the uncertainty columns are shown), so it is kept under exactly those,
-in a bounded least-recently-used store, and a page joins the rows it shows.
+in a bounded least-recently-used store, and a page joins the rows it shows. A filter's option list
+depends only on the options and which one is chosen, so it is kept the same way (:func:`remember`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,36 @@ def _frozen(value: Any) -> Hashable:
     if isinstance(value, list | tuple):
         return tuple(_frozen(v) for v in value)
     return value
+
+
+def _known(value: Any) -> tuple[bool, Hashable]:
+    """(by identity?, key): ``value`` itself when hashable, else its identity (lists built once, never changed)."""
+    try:
+        hash(value)
+    except TypeError:
+        return True, id(value)
+    return False, value
+
+
+def remember(name: str, render: Callable[..., Any], *args: Any) -> Markup:
+    """``render(*args)``, rendered once per macro ``name`` and arguments (lists and dicts by identity).
+
+    Each entry holds its arguments, so an identity cannot be reused while it is kept.
+    """
+    known = [_known(a) for a in args]
+    key = (name, *known)
+    with _lock:
+        found = _rows.get(key)
+        if found is not None:
+            _rows.move_to_end(key)
+    if found is not None and all(kept is given for (by_id, _), kept, given in zip(known, found[0], args, strict=True) if by_id):
+        return found[1]
+    made = (args, Markup(render(*args)))
+    with _lock:
+        _rows[key] = made
+        while len(_rows) > MAX_ROWS:
+            _rows.popitem(last=False)
+    return made[1]
 
 
 def remember_rows(name: str, render: Callable[[Any], Any], rows: Iterable[dict[str, Any]], *context: Any) -> Markup:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nhs_oversight.render import html
@@ -93,13 +94,24 @@ def create_app(site: Site, cache_bytes: int = 128 * 1024 * 1024, allowed_hosts: 
     return SecurityHeaders(inner)
 
 
-def _page(app: FastAPI, name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+def _page(app: FastAPI, name: str, ready: Callable[[], bool] | None = None) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
     """Register a page of :data:`~nhs_oversight.render.pages.PAGES` at its path and ``/api{path}``:
-    the view builds data, then HTML or JSON; its tables are downloads under ``/download{path}``."""
+    the view builds data, then HTML or JSON; its tables are downloads under ``/download{path}``.
+
+    A view runs in a worker thread, so that a slow first rendering (a trust's explanation, the
+    uncertainty) does not hold up other requests; once ``ready()`` says its data are prepared, it
+    runs on the event loop itself (the league table: a new filter is answered in well under a
+    millisecond, less than the hand-over to a thread costs).
+    """
     path = page_path(name)
 
     def register(view: Callable[..., dict]) -> Callable[..., dict]:
-        def endpoint(request: Request) -> Response:
+        async def endpoint(request: Request) -> Response:
+            if ready is not None and ready():
+                return answer(request)
+            return await run_in_threadpool(answer, request)
+
+        def answer(request: Request) -> Response:
             query = _params(request)
             fmt = output_format(query)
             if request.url.path.startswith("/api"):
@@ -116,7 +128,7 @@ def _page(app: FastAPI, name: str) -> Callable[[Callable[..., dict]], Callable[.
             return html_response(text)
 
         for p in (path, "/api" + (path if path != "/" else "")):
-            app.add_api_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
+            app.add_route(p or "/api", endpoint, methods=["GET", "HEAD"], include_in_schema=False)
         if downloads.page_kind(path) in downloads.TABLES:
             base = "/download" + (path if path != "/" else "/overview")
             for fmt in downloads.FORMATS:
@@ -150,15 +162,15 @@ def _download(view: Callable[..., dict], fmt: str) -> Callable[[Request], Respon
 def _pages(app: FastAPI, site: Site) -> None:
     """Each page's view: check the query, then build the page's data from the site."""
 
-    def page(name: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
-        return _page(app, name)
+    def page(name: str, ready: Callable[[], bool] | None = None) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+        return _page(app, name, ready)
 
     @page("overview")
     def overview(request: Request, query: dict) -> dict:
         check_names(query, ())
         return views.overview(site)
 
-    @page("league")
+    @page("league", ready=lambda: views.league_ready(site))
     def league(request: Request, query: dict) -> dict:
         q = LeagueQuery.parse(query, site.regions, site.types, site.icbs)
         if request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true":

@@ -10,9 +10,7 @@ sort ends with the unique ODS code).
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -47,8 +45,8 @@ class LeagueIndex:
         self.orders = {(s, o): sorted_positions(t, s, o == "desc", type_order) for s in SORTS for o in ORDERS}
         self.columns = {c: t[c].to_numpy(dtype=object) for c in ("region", "trust_type", "icb_code") if c in t.columns}
         self.segment = pd.to_numeric(t["final_segment"], errors="coerce").to_numpy(dtype=float)
-        self.names = [n.casefold() if isinstance(n, str) else None for n in t["org_name"]]
-        self.codes = [c.casefold() if isinstance(c, str) else None for c in t["org_code"]]
+        self.names = np.array([n.casefold() if isinstance(n, str) else "" for n in t["org_name"]], dtype=str)
+        self.codes = np.array([c.casefold() if isinstance(c, str) else "" for c in t["org_code"]], dtype=str)
 
     def mask(self, query: LeagueQuery) -> np.ndarray | None:
         """Which rows pass the query's filters (None: all of them)."""
@@ -62,8 +60,7 @@ class LeagueIndex:
             keep = m if keep is None else keep & m
         if query.q:
             needle = query.q.casefold()
-            m = np.fromiter(((n is not None and needle in n) or (c is not None and c.startswith(needle))
-                             for n, c in zip(self.names, self.codes, strict=True)), bool, self.total)
+            m = (np.char.find(self.names, needle) >= 0) | np.char.startswith(self.codes, needle)
             keep = m if keep is None else keep & m
         return keep
 
@@ -74,16 +71,3 @@ class LeagueIndex:
         if keep is not None:
             order = order[keep[order]]
         return [self.records[i] for i in order]
-
-
-_INDEXES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def once_per_site(site: Any, name: str, build: Callable[[], Any]) -> Any:
-    """``build()`` the first time for this site and ``name``; the same object after that."""
-    with _LOCK:
-        found = _INDEXES.setdefault(site, {})
-        if name not in found:
-            found[name] = build()
-        return found[name]

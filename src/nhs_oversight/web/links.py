@@ -6,15 +6,31 @@ The templates ask ``links`` for every address, so the same page body serves both
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 from nhs_oversight.render.pages import MENU_PATHS, REPORT_SECTIONS
 from nhs_oversight.web.downloads import path_of
 
 
+@lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    return quote_plus(name) + "=" + quote_plus(value)
+
+
+def query_string(params: dict[str, str]) -> str:
+    """``urlencode(params)`` for string values, each pair encoded once and kept (filters repeat)."""
+    return "&".join(_pair(k, v) for k, v in params.items())
+
+
+@dataclass(frozen=True)
 class AppLinks:
-    """URLs of the dashboard's pages."""
+    """URLs of the dashboard's pages.
+
+    It holds nothing, so every AppLinks is equal to every other: markup kept for one request's
+    links (render/rows.py) serves the next request's.
+    """
 
     report = False
 
@@ -22,7 +38,7 @@ class AppLinks:
         return MENU_PATHS.get(name)
 
     def league(self, params: dict[str, str] | None = None) -> str:
-        return "/league" + ("?" + urlencode(params) if params else "")
+        return "/league" + ("?" + query_string(params) if params else "")
 
     def trust(self, code: str) -> str | None:
         return "/trust/" + quote(str(code), safe="")
@@ -48,7 +64,7 @@ class AppLinks:
         if base is None:
             return None
         query = page.get("query") if page["page"] == "league" else ({"b": page["choice"]} if page["page"] == "compare" and page.get("choice") else None)
-        return f"{base}/{quote(table, safe='')}.{fmt}" + ("?" + urlencode(query) if query else "")
+        return f"{base}/{quote(table, safe='')}.{fmt}" + ("?" + query_string(query) if query else "")
 
     def search(self) -> str | None:
         return "/search"

@@ -11,6 +11,7 @@ import pandas as pd
 
 from nhs_oversight.util.jsonable import to_jsonable
 from nhs_oversight.web.extras import Unavailable
+from nhs_oversight.web.per_site import once_per_site
 from nhs_oversight.web.site import Site
 
 
@@ -32,7 +33,15 @@ def table(df: pd.DataFrame) -> dict[str, Any]:
 
 
 def meta(site: Site) -> dict[str, Any]:
-    """What every page states: source files, period, method version, dataset label."""
+    """What every page states: source files, period, method version, dataset label.
+
+    Built once per site and shared by every page (read it, never change it), so that what is
+    rendered from it alone (the page's frame) can be kept.
+    """
+    return once_per_site(site, "meta", lambda: _meta(site))
+
+
+def _meta(site: Site) -> dict[str, Any]:
     a = site.assessment
     prov = to_jsonable(a.provenance())
     prov["source_names"] = [p.replace("\\", "/").rsplit("/", 1)[-1] for p in prov["source_files"]]

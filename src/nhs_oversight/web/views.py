@@ -14,9 +14,10 @@ from nhs_oversight.engine.groupings import GROUPINGS
 from nhs_oversight.engine.rules import rule_for
 from nhs_oversight.engine.segments import SEGMENTS
 from nhs_oversight.util.jsonable import dataframe_records, to_jsonable
-from nhs_oversight.web.league import LeagueIndex, once_per_site
+from nhs_oversight.web.league import LeagueIndex
 from nhs_oversight.web.page_data import meta, section, table, unavailable
 from nhs_oversight.web.page_data import page as _page
+from nhs_oversight.web.per_site import once_per_site, prepared_for
 from nhs_oversight.web.query import SORTS, LeagueQuery
 from nhs_oversight.web.site import Site
 
@@ -105,6 +106,11 @@ def league(site: Site, query: LeagueQuery) -> dict[str, Any]:
     )
 
 
+def league_ready(site: Site) -> bool:
+    """Whether the league table is prepared for this site (a filter then costs microseconds)."""
+    return prepared_for(site, "league")
+
+
 def _league_prepared(site: Site) -> dict[str, Any]:
     """What every league page shares: the table in every order, the uncertainty, the filter options."""
     a = site.assessment
@@ -115,7 +121,7 @@ def _league_prepared(site: Site) -> dict[str, Any]:
     icb_names = a.summary.drop_duplicates("icb_code").set_index("icb_code")["icb_name"] if "icb_name" in a.summary.columns else {}
     return {
         "index": index,
-        "meta": meta(site),  # the same for every page; shared, never changed
+        "meta": meta(site),
         "uncertainty": section(unc, lambda u: {"columns": have, "method": _uncertainty_method(u)}),
         "options": {
             "regions": site.regions,
