@@ -124,7 +124,7 @@ def parse(response: bytes) -> tuple[int, dict[str, str], bytes]:
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory):
-    with serving(tmp_path_factory.mktemp("fuzz")) as (base, _log):
+    with serving(tmp_path_factory.mktemp("fuzz")) as (base, _log, _proc):
         yield int(base.rsplit(":", 1)[1])
 
 

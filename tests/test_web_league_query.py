@@ -211,3 +211,23 @@ def test_the_league_table_is_answered_in_line_once_prepared():
     client = TestClient(create_app(site))
     assert client.get("/league", params={"q": "z1"}).status_code == 200
     assert views.league_ready(site)
+
+
+def test_a_new_page_is_compressed_fast_and_again_well_when_asked_again():
+    import gzip
+
+    from nhs_oversight.web import cache as page_cache
+
+    app = create_app(SITE)
+    cache = app
+    while not isinstance(cache, PageCache):
+        cache = cache.app
+    client = TestClient(app)
+    first = client.get("/league", params={"q": "z1"}, headers={"Accept-Encoding": "gzip"})
+    entry = next(iter(cache.entries.values()))
+    assert first.headers["content-encoding"] == "gzip" and entry.level == page_cache.FAST
+    fast = len(entry.gzipped)
+    assert gzip.decompress(entry.gzipped) == entry.body and cache.bytes == entry.size
+    again = client.get("/league", params={"q": "z1"}, headers={"Accept-Encoding": "gzip"})
+    assert again.text == first.text and entry.level == page_cache.BEST
+    assert gzip.decompress(entry.gzipped) == entry.body and len(entry.gzipped) < fast and cache.bytes == entry.size

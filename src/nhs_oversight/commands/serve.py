@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -10,6 +11,7 @@ from nhs_oversight.commands import options as opt
 from nhs_oversight.commands.common import site_from_options, warn
 
 ALLOWED_HOST = typer.Option(None, "--allowed-host", help="A host name the dashboard answers to (repeat for several; default localhost, 127.0.0.1, ::1 and --host). Requests naming any other host get a 400 page.")
+WORKERS = typer.Option(1, "--workers", help="Server processes answering on the port (several use several cores; each holds the data). Needs fork (Linux, macOS).")
 BASE_URL = typer.Option("", "--base-url", help="The dashboard's public address (e.g. https://oversight.example.nhs.uk), used in redirects; default: paths on the same server.")
 
 
@@ -61,17 +63,21 @@ def register(app: typer.Typer) -> None:
         quiet: bool = opt.QUIET,
         allowed_host: list[str] = ALLOWED_HOST,
         base_url: str = BASE_URL,
+        workers: int = WORKERS,
     ) -> None:
         """Serve the dashboard: overview, league table, trust, metric and comparison pages.
 
         Read-only: the data are read once at start. Every page is also JSON, at the same path
         under /api/ or with ?format=json. Stop with Ctrl+C.
         """
+        from nhs_oversight.web import views
         from nhs_oversight.web.app import create_app
         from nhs_oversight.web.server import listening_socket, resolve, run
         from nhs_oversight.web.site import warm
+        from nhs_oversight.web.workers import check_workers, serve_workers
 
         base_url = check_base_url(base_url)
+        check_workers(workers)
         resolve(host, port)  # a bad address is an option error before the data are read
         site = site_from_options(files, previous, db, framework, cutpoints, recompute_all, synthetic, quarter, draws, seed, organisations)
         warn(site.assessment.warnings)
@@ -82,6 +88,14 @@ def register(app: typer.Typer) -> None:
                    f"{len(site.assessment.summary)} organisations at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             warn([f"listening on {host}: anyone who can reach this address can read the dashboard (it has no log-in)"])
-        warm(site)
-        app = create_app(site, allowed_hosts=allowed_hosts(allowed_host, host, base_url), base_url=base_url)
-        run(app, sock)
+        hosts = allowed_hosts(allowed_host, host, base_url)
+
+        def start() -> Any:
+            warm(site, lambda: views.prepare_league(site))
+            return create_app(site, allowed_hosts=hosts, base_url=base_url)
+
+        if workers == 1:
+            run(start(), sock)
+        elif failure := serve_workers(start, run, sock, workers):
+            typer.echo(f"error: the dashboard stopped: {failure}", err=True)
+            raise typer.Exit(1)

@@ -3,8 +3,9 @@
 The data never change while the server runs, so a page rendered once can be sent again as it is.
 Cached responses are answered before the framework runs at all; a gzip copy is made the first time
 a client that accepts gzip asks for the page, and kept (pages asked for once, such as a league table
-with a new filter, are not compressed for nothing). Concurrent requests for a page being rendered
-wait for that one rendering.
+with a new filter, are not compressed for nothing). A page's first gzip copy is made fast; if the page
+is asked for again, a smaller one replaces it. Concurrent requests for a page being rendered wait for
+that one rendering.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 Key = tuple[str, bytes, bool]
+FAST, BEST = 1, 6  # zlib levels: 0.15 ms and 0.48 ms for a 44 KB league page, 14% and 12% of its size
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Entry:
     body: bytes
     compressible: bool
     gzipped: bytes | None = None
+    level: int = 0  # the zlib level of ``gzipped``
 
     @property
     def size(self) -> int:
@@ -74,7 +77,7 @@ class PageCache:
             self.hits += 1
             if key in self.entries:
                 self.entries.move_to_end(key)
-            await self._send(self._gzip(key, entry) if gz else entry, gz, send)
+            await self._send(self._gzip(key, entry, BEST) if gz else entry, gz, send)
             return
         self.misses += 1
         future: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -91,7 +94,7 @@ class PageCache:
             future.set_result(entry)
         else:
             future.set_result(None)
-        await self._send(self._gzip(key, entry) if gz else entry, gz, send)
+        await self._send(self._gzip(key, entry, FAST) if gz else entry, gz, send)
 
     async def _render(self, scope: dict, receive: Any) -> Entry:
         start: dict = {}
@@ -113,12 +116,18 @@ class PageCache:
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         return Entry(int(start.get("status", 500)), headers, body, len(body) >= self.min_gzip and _compressible(headers))
 
-    def _gzip(self, key: Key, entry: Entry) -> Entry:
-        """The entry with its gzip copy, made now if this is the first client to accept gzip."""
-        if entry.compressible and entry.gzipped is None:
-            entry.gzipped = zlib.compress(entry.body, 6, wbits=31)  # wbits 31: the gzip format
+    def _gzip(self, key: Key, entry: Entry, level: int) -> Entry:
+        """The entry with a gzip copy of at least ``level``, made now if there is none so good.
+
+        A page just rendered is compressed fast (most filtered league pages are asked for once);
+        a page asked for again is compressed well, once, and that copy is kept.
+        """
+        if entry.compressible and entry.level < level:
+            old = len(entry.gzipped or b"")
+            entry.gzipped = zlib.compress(entry.body, level, wbits=31)  # wbits 31: the gzip format
+            entry.level = level
             if self.entries.get(key) is entry:
-                self.bytes += len(entry.gzipped)
+                self.bytes += len(entry.gzipped) - old
                 self._evict()
         return entry
 

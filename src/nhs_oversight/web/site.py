@@ -8,6 +8,7 @@ Nothing here scores or segments.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -260,8 +261,13 @@ class Site:
         return self._once("briefing", lambda: self._guarded("The briefing", run))
 
 
-def warm(site: Site) -> threading.Thread:
-    """Start the slow analyses (uncertainty, movement, the chart renderer) in the background."""
+def warm(site: Site, *also: Callable[[], Any]) -> threading.Thread:
+    """Start the slow analyses (uncertainty, movement, the chart renderer, then ``also``) in the background.
+
+    When they are done, what has been built is frozen out of the garbage collector's way
+    (``gc.freeze``): the data never change while serving, and a full collection that walked them
+    held every request up (98 ms at most under load, 17 ms frozen).
+    """
 
     def run() -> None:
         try:
@@ -270,8 +276,12 @@ def warm(site: Site) -> threading.Thread:
             import vl_convert as vlc
 
             vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+            for prepare in also:
+                prepare()
         except Exception:  # warming is an optimisation; pages report their own errors
             log.exception("warming the dashboard failed")
+        gc.collect()
+        gc.freeze()
 
     thread = threading.Thread(target=run, name="oversight-warm", daemon=True)
     thread.start()

@@ -106,6 +106,11 @@ def league(site: Site, query: LeagueQuery) -> dict[str, Any]:
     )
 
 
+def prepare_league(site: Site) -> None:
+    """Prepare the league table now (the first visitor need not wait for it)."""
+    once_per_site(site, "league", lambda: _league_prepared(site))
+
+
 def league_ready(site: Site) -> bool:
     """Whether the league table is prepared for this site (a filter then costs microseconds)."""
     return prepared_for(site, "league")
