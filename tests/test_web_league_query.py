@@ -152,11 +152,15 @@ def test_the_row_store_is_bounded(monkeypatch):
     assert out == "\n".join(str(i) for i in range(25)) and len(row_cache._rows) == 10
 
 
+def page_cache_of(app) -> PageCache:
+    while not isinstance(app, PageCache):
+        app = app.app
+    return app
+
+
 def test_gzip_copies_are_made_when_first_asked_for():
     app = create_app(SITE)
-    cache = app
-    while not isinstance(cache, PageCache):
-        cache = cache.app
+    cache = page_cache_of(app)
     client = TestClient(app)
     plain = client.get("/league", params={"region": "East"}, headers={"Accept-Encoding": "identity"})
     entry = next(iter(cache.entries.values()))
@@ -219,9 +223,7 @@ def test_a_new_page_is_compressed_fast_and_again_well_when_asked_again():
     from nhs_oversight.web import cache as page_cache
 
     app = create_app(SITE)
-    cache = app
-    while not isinstance(cache, PageCache):
-        cache = cache.app
+    cache = page_cache_of(app)
     client = TestClient(app)
     first = client.get("/league", params={"q": "z1"}, headers={"Accept-Encoding": "gzip"})
     entry = next(iter(cache.entries.values()))
