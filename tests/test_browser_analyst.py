@@ -4,6 +4,7 @@ Downloads are clicked and read back; the league table must fit a 1366 x 768 lapt
 tablet without the page scrolling sideways; the report, emulated as print on the printable width
 of A4 landscape, must fit; every new page passes axe-core. Screenshots go to test-artifacts/.
 """
+# ruff: noqa: F811 - the imported fixtures are this module's test arguments
 
 from __future__ import annotations
 
@@ -15,34 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, axe, sync_api
-from web_support import serving, synthetic_site
+# the fixtures of test_browser (site, server, browser): imported, pytest uses them here too
+from test_browser import ARTIFACTS, axe, browser, server, site  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 #: The printable width of A4 landscape with the report's 12 mm margins, in CSS pixels (96 per inch).
 A4_LANDSCAPE_PRINTABLE = round((297 - 2 * 12) / 25.4 * 96)
-
-
-@pytest.fixture(scope="module")
-def site():
-    return synthetic_site()
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    from nhs_oversight.web.app import create_app
-
-    with serving(create_app(site)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def new_page(browser, server, width=1366, height=768):
