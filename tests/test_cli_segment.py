@@ -98,9 +98,9 @@ def test_verify_json_and_failure_exit(acute_q1, tmp_path):
     assert fields["OF5000"]["matched"] == 134 and payload["passed"] is True
     assert fields["rank"]["matched"] == 134
     assert "without_published_metric_scores" in payload
-    # with cut points far from the published ones, segments stop matching and verify exits 1
+    # with cut points far from the published ones, segments stop matching and verify exits 3
     r = runner.invoke(app, ["verify", str(acute_q1), "--cutpoints", "1.5,2.0,2.5"])
-    assert r.exit_code == 1
+    assert r.exit_code == 3
     assert "Result: FAIL" in r.stdout
 
 

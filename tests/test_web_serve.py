@@ -116,6 +116,7 @@ def test_several_workers_answer_and_stop_together(tmp_path):
         os.kill(min(workers), signal.SIGKILL)  # one worker lost: the other is stopped, and the server
         assert proc.wait(timeout=60) == 1
         said = log.read_text()
+        assert " with 2 workers (Ctrl+C to stop)" in said
         assert f"worker {min(workers)} was killed by signal 9 (SIGKILL); the other workers were stopped" in said
         assert "Traceback" not in said
         for w in workers:

@@ -85,7 +85,8 @@ def register(app: typer.Typer) -> None:
         label = f"{site.label} " if site.label else ""
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"Serving {label}{site.framework.name}, {site.assessment.period}: "
-                   f"{len(site.assessment.summary)} organisations at http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
+                   f"{len(site.assessment.summary)} organisations at http://{shown}:{port}/"
+                   f"{f' with {workers} workers' if workers > 1 else ''} (Ctrl+C to stop)", err=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             warn([f"listening on {host}: anyone who can reach this address can read the dashboard (it has no log-in)"])
         hosts = allowed_hosts(allowed_host, host, base_url)
