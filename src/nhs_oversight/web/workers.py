@@ -36,32 +36,42 @@ def check_workers(workers: int) -> int:
 def serve_workers(start: Callable[[], Any], run: Callable[[Any, socket.socket], None], sock: socket.socket, workers: int) -> str | None:
     """Run ``run(start(), sock)`` in ``workers`` forked processes until stopped.
 
-    Returns None when they were stopped (Ctrl+C, SIGTERM), or what happened to the first worker
-    that stopped on its own.
+    Returns what happened to the first worker that stopped on its own, or None. Stopped by Ctrl+C
+    or SIGTERM, the workers are stopped gracefully and the signal is then raised here, so that the
+    command ends as a single process would (KeyboardInterrupt; killed by SIGTERM).
 
     ``start`` runs in each worker after the fork (threads, such as warming, must start there).
     """
     gc.collect()
     gc.freeze()  # what is shared stays shared: the collector does not write to it in the workers
     children: list[int] = []
+    received: list[int] = []
 
     def pass_on(signum: int, frame: Any) -> None:
+        received.append(signum)
         for pid in children:
-            _signal(pid, signum)
+            _signal(pid, signal.SIGTERM)  # a graceful stop (uvicorn takes a second SIGINT as "at once")
 
     previous = {s: signal.signal(s, pass_on) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         for _ in range(workers):
+            if received:  # stopped while starting: start no more
+                break
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the worker's coverage is not collected
-                for s, handler in previous.items():
-                    signal.signal(s, handler)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # uvicorn answers Ctrl+C while serving; not after
                 os._exit(_work(start, run, sock))
             children.append(pid)
-        return _wait(children)
+        if received:  # a signal between a fork and its append: tell every worker again
+            pass_on(received[0], None)
+        failure = _wait(children)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+    if received and failure is None:
+        signal.raise_signal(received[0])  # stopped as one process stops: Ctrl+C, or killed by SIGTERM
+    return failure
 
 
 def _work(start: Callable[[], Any], run: Callable[[Any, socket.socket], None], sock: socket.socket) -> int:  # pragma: no cover
