@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+
 import pandas as pd
 
 from nhs_oversight.engine.scoring import TIE_PUBLISHED_RANK, TIE_SHARED
@@ -9,42 +11,54 @@ from nhs_oversight.engine.scoring import TIE_PUBLISHED_RANK, TIE_SHARED
 
 def tie_note(metrics: pd.DataFrame, type_of: dict, values: pd.DataFrame) -> str:
     """Say where values equal after rounding were ordered by the published Rank, and where they stay tied."""
-    tie = metrics["tie_order"]
-    ordered = metrics.loc[tie == TIE_PUBLISHED_RANK, "metric_id"].value_counts()
+    tie = metrics["tie_order"].to_numpy()
+    ordered = Counter(metrics["metric_id"].to_numpy()[tie == TIE_PUBLISHED_RANK].tolist())
     across = _unordered_across_types(metrics[tie == TIE_SHARED], type_of, values)
     parts = []
-    if not ordered.empty:
-        listed = ", ".join(f"{m} {n}" for m, n in ordered.sort_index().items())
+    if ordered:
+        listed = ", ".join(f"{m} {n}" for m, n in sorted(ordered.items()))
         parts.append(
-            f"tie order: published rank for {int(ordered.sum())} value(s) equal after rounding, which NHS England "
+            f"tie order: published rank for {sum(ordered.values())} value(s) equal after rounding, which NHS England "
             f"ranked unrounded ({listed})"
         )
-    if not across.empty:
-        listed = ", ".join(f"{m} {n}" for m, n in across.sort_index().items())
+    if across:
+        listed = ", ".join(f"{m} {n}" for m, n in sorted(across.items()))
         parts.append(
-            f"{int(across.sum())} equal value(s) of different trust types share their best rank, since the published "
+            f"{sum(across.values())} equal value(s) of different trust types share their best rank, since the published "
             f"ranks (within type) cannot order them ({listed})"
         )
     return "; ".join(parts)
 
 
-def _unordered_across_types(shared: pd.DataFrame, type_of: dict, values: pd.DataFrame) -> pd.Series:
+def _unordered_across_types(shared: pd.DataFrame, type_of: dict, values: pd.DataFrame) -> Counter:
     """Values sharing a rank with another trust type's, where the published ranks do not show a true tie.
 
-    Within one type, members holding one published rank are a true tie; a cluster spanning types is
-    a true tie only when every type in it shows one (two or more members, one rank).
+    Counted per metric. Within one type, members holding one published rank are a true tie; a cluster spanning types is
+    a true tie only when every type in it shows one (two or more members, one rank). A few hundred
+    values at most share a rank, so they are grouped in plain Python (pandas' groupby cost half of
+    a whole assessment here).
     """
     if shared.empty:
-        return pd.Series(dtype=int)
-    tie_rank = values.drop_duplicates(["org_code", "metric_id"]).set_index(["org_code", "metric_id"])["tie_rank"]
-    d = shared.assign(
-        _type=shared["org_code"].map(type_of),
-        _tie=tie_rank.reindex(pd.MultiIndex.from_arrays([shared["org_code"], shared["metric_id"]])).to_numpy(),
-    )
-    cluster = ["metric_id", "population", "rank"]
-    per_type = d.groupby([*cluster, "_type"])["_tie"].agg(["size", "nunique"])
-    true_tie = ((per_type["size"] >= 2) & (per_type["nunique"] <= 1)).groupby(level=cluster).all()
-    n_types = d.groupby(cluster)["_type"].nunique()
-    unresolved = (n_types > 1) & ~true_tie.reindex(n_types.index, fill_value=False)
-    keys = pd.MultiIndex.from_frame(d[cluster])
-    return d.loc[unresolved.reindex(keys).to_numpy(), "metric_id"].value_counts()
+        return Counter()
+    first = values[values["metric_id"].isin(set(shared["metric_id"]))].drop_duplicates(["org_code", "metric_id"])
+    tie_rank = dict(zip(zip(first["org_code"], first["metric_id"], strict=True), first["tie_rank"], strict=True))
+    clusters: dict[tuple, dict[object, list[float]]] = defaultdict(lambda: defaultdict(list))
+    rows = zip(shared["metric_id"], shared["population"], shared["rank"], shared["org_code"], strict=True)
+    keys = []
+    for metric_id, population, rank, org in rows:
+        key = (metric_id, population, rank)
+        keys.append(None if any(map(_missing, key)) else key)
+        kind = type_of.get(org)
+        if keys[-1] is not None and not _missing(kind):  # a trust of unknown type is counted, but shows no type
+            clusters[key][kind].append(tie_rank.get((org, metric_id), float("nan")))
+    unresolved = {key for key, by_type in clusters.items() if len(by_type) > 1 and not all(map(_true_tie, by_type.values()))}
+    return Counter(key[0] for key in keys if key in unresolved)
+
+
+def _true_tie(ranks: list[float]) -> bool:
+    """Two or more members of one type and one published rank among them (missing ranks aside)."""
+    return len(ranks) >= 2 and len({r for r in ranks if not _missing(r)}) <= 1
+
+
+def _missing(x: object) -> bool:
+    return x is None or x != x
