@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from nhs_oversight.explain.peers import against_peers
 from nhs_oversight.explain.plans import metric_plan
 from nhs_oversight.explain.rules import rule_text
 from nhs_oversight.explain.steps import headline, steps
+from nhs_oversight.frameworks.model import Metric
 
 
 def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bool = True) -> Explanation:
@@ -53,20 +55,13 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bo
     >>> e.final_segment == int(a.org("Z00")["final_segment"])
     True
     """
-    org = _find(assessment, org_code)
-    code = str(org["org_code"])
-    fw = assessment.framework
-    rows = _metric_rows(assessment, code)
-    weight, contribution, share = contributions(fw, rows, float(org["average_score_unrounded"]))
-    weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
-
-    probe = Probe(assessment, code)
-    offered, not_offered = movable(assessment, probe, rows)
-    reasons = {d["metric_id"]: d["reason"] for d in not_offered}
-    lines = _metric_lines(assessment, probe, rows, weight, contribution, share, reasons)
+    g = _ground(assessment, org_code)
+    org, code, fw, rows, probe = g.org, g.code, assessment.framework, g.rows, g.probe
+    reasons = {d["metric_id"]: d["reason"] for d in g.not_offered}
+    lines = _metric_lines(assessment, probe, rows, g.weight, g.contribution, g.share, reasons)
 
     log = SearchLog()
-    distance, plan_list = _towards_targets(assessment, org, probe, rows, weights, offered, max_moves, plans, log)
+    distance, plan_list = _towards_targets(assessment, org, probe, rows, g.weights, g.offered, max_moves, plans, log)
 
     provenance = dict(assessment.provenance(), dataset=assessment.label)
     return Explanation(
@@ -77,7 +72,7 @@ def explain(assessment: Assessment, org_code: str, max_moves: int = 3, plans: bo
         domains=_domains(assessment, code, org["trust_type"]),
         peers=_peers(assessment, code, org["trust_type"]),
         distance=tuple(distance),
-        not_offered=tuple(not_offered),
+        not_offered=tuple(g.not_offered),
         provenance=provenance,
         warnings=tuple(assessment.warnings),
         search={"engine_runs": log.engine_runs, "candidates_scored": log.candidates_scored, "unconfirmed": log.unconfirmed},
@@ -309,21 +304,40 @@ def plans_for(assessment: Assessment, org_code: str, directions: tuple[str, ...]
     >>> [p.direction for p in plans_for(a, "Z00", ("better",))] in ([], ["better"])
     True
     """
-    org = _find(assessment, org_code)
-    code = str(org["org_code"])
-    fw = assessment.framework
-    rows = _metric_rows(assessment, code)
-    weight, _, _ = contributions(fw, rows, float(org["average_score_unrounded"]))
-    weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
-    probe = Probe(assessment, code)
-    offered, _ = movable(assessment, probe, rows)
+    g = _ground(assessment, org_code)
     log = SearchLog()
     out = []
-    for target in targets(assessment, org):
+    for target in targets(assessment, g.org):
         if target.direction not in directions:
             continue
         if target.reachable:
-            out.append(metric_plan(*prepare(assessment, org, probe, rows, weights, offered, target, log)))
-        elif is_capped(assessment, org, target):
-            out.append(capped_plan(assessment, org, target, log))
+            out.append(metric_plan(*prepare(assessment, g.org, g.probe, g.rows, g.weights, g.offered, target, log)))
+        elif is_capped(assessment, g.org, target):
+            out.append(capped_plan(assessment, g.org, target, log))
     return tuple(out)
+
+
+class _Ground(NamedTuple):
+    """What explanations and plans both start from: the organisation, its metric rows and weights, what can move."""
+
+    org: pd.Series
+    code: str
+    rows: pd.DataFrame
+    weight: np.ndarray
+    contribution: np.ndarray
+    share: np.ndarray
+    weights: dict[str, float]
+    probe: Probe
+    offered: list[Metric]
+    not_offered: list[dict[str, str]]
+
+
+def _ground(assessment: Assessment, org_code: str) -> _Ground:
+    org = _find(assessment, org_code)
+    code = str(org["org_code"])
+    rows = _metric_rows(assessment, code)
+    weight, contribution, share = contributions(assessment.framework, rows, float(org["average_score_unrounded"]))
+    weights = {m: float(w) for m, w in zip(rows["metric_id"], weight, strict=True) if not np.isnan(w)}
+    probe = Probe(assessment, code)
+    offered, not_offered = movable(assessment, probe, rows)
+    return _Ground(org, code, rows, weight, contribution, share, weights, probe, offered, not_offered)
