@@ -8,17 +8,16 @@ the security headers, and no redirect leads to another host. Only 127.0.0.1 is e
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import os
 import random
-import socket
 import time
 from urllib.parse import quote, unquote
 
 import pytest
 
 from test_web_serve import serving
+from web_support import exchange
 
 REQUESTS = 2500
 TIME_LIMIT = 50.0  # seconds; the fuzz stops early (having sent at least MINIMUM) on a slow machine
@@ -97,19 +96,7 @@ def random_request(rng: random.Random, marker: str) -> tuple[bytes, bool]:
 
 
 def send(port: int, data: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        with contextlib.suppress(OSError):
-            s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(262144)
-            except (ConnectionResetError, TimeoutError):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out
+    return exchange(port, data, timeout=30)[1]
 
 
 def parse(response: bytes) -> tuple[int, dict[str, str], bytes]:

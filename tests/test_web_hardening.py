@@ -7,7 +7,6 @@ run in a thread on 127.0.0.1 with the dashboard's own protocol class (a 1 s dead
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import threading
 import time
@@ -24,7 +23,7 @@ from nhs_oversight.web.app import create_app
 from nhs_oversight.web.hosts import AllowedHosts, host_name
 from nhs_oversight.web.redirects import location
 from nhs_oversight.web.security import SecurityHeaders
-from web_support import synthetic_site
+from web_support import exchange, synthetic_site
 
 MARKER = "zqx4471"
 SECURITY = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
@@ -179,24 +178,6 @@ def port():
     yield sock.getsockname()[1]
     srv.should_exit = True
     thread.join(15)
-
-
-def exchange(port: int, data: bytes, timeout: float = 10) -> tuple[float, bytes]:
-    """Send raw bytes; the seconds until the server closed, and everything it sent."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        start = time.monotonic()
-        with contextlib.suppress(OSError):  # the server may close before reading everything
-            s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (TimeoutError, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return time.monotonic() - start, out
 
 
 def head_of(response: bytes) -> tuple[int, dict[str, str]]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -98,3 +101,21 @@ def serving(app, timeout: float = 30) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def exchange(port: int, data: bytes, timeout: float = 10) -> tuple[float, bytes]:
+    """Send raw bytes to 127.0.0.1:port; the seconds until the server closed, and everything it sent."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        start = time.monotonic()
+        with contextlib.suppress(OSError):  # the server may close before reading everything
+            s.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (TimeoutError, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            out += chunk
+        return time.monotonic() - start, out
